@@ -1,0 +1,84 @@
+// Lint: typescript-eslint's type-checked recommendations, the rules that catch
+// socket bugs (floating promises, misused promises, non-exhaustive switches), and
+// the layer rules of DESIGN.md (test/architecture.test.ts checks them too).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const NODE_BUILTINS = [
+  "node:*",
+  "buffer",
+  "crypto",
+  "dgram",
+  "events",
+  "fs",
+  "http",
+  "https",
+  "net",
+  "stream",
+  "tls",
+  "zlib",
+];
+
+function layer(files, forbidden, message) {
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: forbidden, message }] }],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ["dist/", ".test-build/", ".scratch/", "node_modules/", "bench/results/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        // node:test's describe/it return promises the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "it", "test", "suite", "before", "after"] },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        Buffer: "readonly",
+      },
+    },
+  },
+  layer(
+    ["src/protocol/**"],
+    [...NODE_BUILTINS, "ws", "../transports/*", "../engine/*", "../cluster/*", "../server/*"],
+    "protocol/ is pure: no I/O, no Node built-ins, nothing from the layers above.",
+  ),
+  layer(
+    ["src/transports/**"],
+    ["../engine/*", "../cluster/*", "../server/*"],
+    "transports/ know nothing of sessions, rooms or events.",
+  ),
+  layer(["src/engine/**"], ["../cluster/*", "../server/*"], "engine/ knows nothing of Socket.IO semantics."),
+  layer(
+    ["src/cluster/**"],
+    ["../transports/*", "../engine/*", "../server/*", "ws"],
+    "cluster/ reaches sockets only through the AdapterSocket interface.",
+  ),
+);

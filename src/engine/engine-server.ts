@@ -1,0 +1,149 @@
+// The Engine.IO server: takes requests on its path from an HTTP server, checks
+// handshakes, opens sessions and keeps them until they close. The Socket.IO layer
+// receives each new session through `onSession`.
+import type { Buffer } from "node:buffer";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { ParsedUrlQuery } from "node:querystring";
+import type { Duplex } from "node:stream";
+import { EnginePacketType } from "../protocol/engine-packet.js";
+import { WebSocketUpgrader, type WebSocketTransport } from "../transports/websocket.js";
+import { checkOrigin } from "./cors.js";
+import {
+  checkWebSocketHandshake,
+  HandshakeError,
+  parseRequestTarget,
+  refuseRequest,
+  refuseUpgrade,
+} from "./handshake.js";
+import { Heartbeat } from "./heartbeat.js";
+import type { ResolvedEngineOptions } from "./options.js";
+import { Session, type SessionHost } from "./session.js";
+import { generateId } from "./session-id.js";
+
+/** The HTTP servers an engine attaches to: `http`, `https` and anything shaped like them. */
+export type HttpServerLike = Pick<HttpServer, "on" | "listeners" | "removeAllListeners" | "listenerCount">;
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+function ignoreError(): void {
+  // Errors of a socket still in its handshake end in its close; nothing else to do.
+}
+
+/** Accepts Engine.IO sessions on one path of one or more HTTP servers. */
+export class EngineServer implements SessionHost {
+  readonly options: ResolvedEngineOptions;
+  /** Open sessions by id. */
+  readonly sessions = new Map<string, Session>();
+  readonly #heartbeat: Heartbeat;
+  readonly #upgrader: WebSocketUpgrader;
+  readonly #onSession: (session: Session) => void;
+  readonly #openSuffix: string;
+
+  constructor(options: ResolvedEngineOptions, onSession: (session: Session) => void) {
+    this.options = options;
+    this.#onSession = onSession;
+    this.#heartbeat = new Heartbeat(this.sessions, options.pingInterval, options.pingTimeout);
+    this.#upgrader = new WebSocketUpgrader({ maxPayload: options.maxHttpBufferSize });
+    // engine.io-protocol-v4.md › "Handshake": everything after the sid is the same for every session.
+    this.#openSuffix = JSON.stringify({
+      upgrades: [],
+      pingInterval: options.pingInterval,
+      pingTimeout: options.pingTimeout,
+      maxPayload: options.maxHttpBufferSize,
+    }).slice(1);
+  }
+
+  /** The number of open sessions. */
+  get clientsCount(): number {
+    return this.sessions.size;
+  }
+
+  get maxBufferedBytes(): number {
+    return this.options.maxBufferedBytes;
+  }
+
+  /**
+   * Routes requests for `path` (say `/socket.io/`) to this engine; every other
+   * request still reaches the server's own listeners, untouched.
+   */
+  attach(server: HttpServerLike, path: string): void {
+    const listeners = server.listeners("request") as RequestListener[];
+    server.removeAllListeners("request");
+    server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+      if (parseRequestTarget(request.url).pathname === path) return this.handleRequest(request, response);
+      if (listeners.length === 0) {
+        response.writeHead(404).end();
+        return;
+      }
+      for (const listener of listeners) listener.call(server, request, response);
+    });
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (parseRequestTarget(request.url).pathname === path) return this.handleUpgrade(request, socket, head);
+      // Node destroys unclaimed upgrades only while nobody listens; now we do, so claim it.
+      if (server.listenerCount("upgrade") === 1) {
+        socket.on("error", ignoreError);
+        socket.destroy();
+      }
+    });
+  }
+
+  /** Answers a plain HTTP request to the engine's path. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): void {
+    const { query } = parseRequestTarget(request.url);
+    if (query.EIO !== "4") return refuseRequest(response, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION);
+    // engine.io-protocol-v4.md › "WebSocket": a websocket handshake must be an upgrade.
+    const code = query.transport === "websocket" ? HandshakeError.BAD_REQUEST : HandshakeError.UNKNOWN_TRANSPORT;
+    refuseRequest(response, code);
+  }
+
+  /** Answers an upgrade request to the engine's path: a WebSocket handshake. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", ignoreError);
+    const { query } = parseRequestTarget(request.url);
+    const code = checkWebSocketHandshake(request, query, this.options);
+    if (code !== undefined) return refuseUpgrade(socket, code);
+    const { cors, allowRequest } = this.options;
+    if (cors === undefined && allowRequest === undefined) return this.#upgrade(request, socket, head, query);
+    checkOrigin(request.headers.origin, cors?.origin, (isAllowed) => {
+      if (!isAllowed) return refuseUpgrade(socket, HandshakeError.FORBIDDEN);
+      if (allowRequest === undefined) return this.#upgrade(request, socket, head, query);
+      let isAnswered = false;
+      const answer = (message: string | null | undefined, success: boolean): void => {
+        if (isAnswered) return;
+        isAnswered = true;
+        if (success === true) this.#upgrade(request, socket, head, query);
+        else refuseUpgrade(socket, HandshakeError.FORBIDDEN, message ?? undefined);
+      };
+      try {
+        allowRequest(request, answer);
+      } catch {
+        answer("allowRequest threw", false);
+      }
+    });
+  }
+
+  /** Closes every session; clients see the transport close. */
+  close(): void {
+    for (const session of this.sessions.values()) session.close();
+    this.#heartbeat.stop();
+  }
+
+  /** @internal */
+  removeSession(session: Session): void {
+    this.sessions.delete(session.id);
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, query: ParsedUrlQuery): void {
+    if (socket.destroyed) return;
+    this.#upgrader.upgrade(request, socket, head, (transport) => this.#open(transport, request, query));
+  }
+
+  #open(transport: WebSocketTransport, request: IncomingMessage, query: ParsedUrlQuery): void {
+    const id = generateId();
+    const session = new Session(id, transport, request, query, this);
+    this.sessions.set(id, session);
+    session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${this.#openSuffix}` });
+    this.#heartbeat.start();
+    this.#onSession(session);
+  }
+}

@@ -1,0 +1,155 @@
+// One Engine.IO session: the handshake has been answered and a transport carries
+// it. The session owns the heartbeat state, the outbound limit and the close
+// reasons; what its messages mean is its owner's business (the Socket.IO layer).
+import type { IncomingMessage } from "node:http";
+import type { ParsedUrlQuery } from "node:querystring";
+import { EnchufeError, ErrorCode, ProtocolError } from "../errors.js";
+import type { EncodedPacket } from "../protocol/encoded-packet.js";
+import { EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
+import type { Transport, TransportCloseReason, TransportOwner } from "../transports/transport.js";
+import type { Pingable } from "./heartbeat.js";
+
+/** Why a session closed, in Socket.IO's words plus enchufe's `"slow consumer"`. */
+export type SessionCloseReason = TransportCloseReason | "ping timeout" | "forced close" | "slow consumer";
+
+/** `open` until the session closes, then `closed` for good. */
+export type SessionState = "open" | "closed";
+
+/** What a session tells the layer above it. */
+export interface SessionOwner {
+  /** An Engine.IO `message` arrived. */
+  onSessionMessage(data: string | Uint8Array): void;
+  /** The session closed; called once, unless the owner detached first. */
+  onSessionClose(reason: SessionCloseReason, error?: Error): void;
+}
+
+/** What a session needs of the engine that created it. */
+export interface SessionHost {
+  readonly maxBufferedBytes: number;
+  removeSession(session: Session): void;
+}
+
+const PING: EnginePacket = { type: EnginePacketType.PING };
+
+/** An Engine.IO session, whatever transport carries it. Exposed as `socket.conn`. */
+export class Session implements TransportOwner, Pingable {
+  /** The session id (`sid`), secret to the client: never show it to other clients. */
+  readonly id: string;
+  /** The HTTP request that opened the session. */
+  readonly request: IncomingMessage;
+  /** The query of that request. */
+  readonly query: ParsedUrlQuery;
+  /** The peer's address as the socket reports it. */
+  readonly remoteAddress: string;
+  /** The transport carrying the session now. */
+  readonly transport: Transport;
+  /** @internal Receives messages and the close; set by the layer above. */
+  owner: SessionOwner | undefined;
+  #state: SessionState = "open";
+  #unansweredPing = 0;
+  readonly #host: SessionHost;
+
+  constructor(id: string, transport: Transport, request: IncomingMessage, query: ParsedUrlQuery, host: SessionHost) {
+    this.id = id;
+    this.transport = transport;
+    this.request = request;
+    this.query = query;
+    this.remoteAddress = request.socket.remoteAddress ?? "";
+    this.#host = host;
+    transport.owner = this;
+  }
+
+  get readyState(): SessionState {
+    return this.#state;
+  }
+
+  /**
+   * Queues an encoded Socket.IO packet. A volatile one is dropped while the peer
+   * is behind. A peer past `maxBufferedBytes` is disconnected as a slow consumer.
+   */
+  send(packet: EncodedPacket, isVolatile = false): void {
+    if (this.#state !== "open") return;
+    const { transport } = this;
+    if (isVolatile && !transport.writable) return;
+    transport.sendEncoded(packet);
+    if (transport.bufferedBytes > this.#host.maxBufferedBytes) this.#overflow();
+  }
+
+  /** Queues one Engine.IO packet. */
+  sendPacket(packet: EnginePacket): void {
+    if (this.#state !== "open") return;
+    this.transport.sendPacket(packet);
+    if (this.transport.bufferedBytes > this.#host.maxBufferedBytes) this.#overflow();
+  }
+
+  /** Writes what is queued and closes; the owner, if still attached, hears `"forced close"`. */
+  close(): void {
+    if (this.#state !== "open") return;
+    this.#finish("forced close");
+    this.transport.close();
+  }
+
+  /** @internal */
+  ping(round: number): void {
+    if (this.#state !== "open") return;
+    if (this.#unansweredPing === 0) this.#unansweredPing = round;
+    this.sendPacket(PING);
+  }
+
+  /** @internal */
+  expirePing(round: number): void {
+    if (this.#unansweredPing !== 0 && this.#unansweredPing <= round && this.#state === "open") {
+      this.#finish("ping timeout");
+      this.transport.close();
+    }
+  }
+
+  /** @internal */
+  onTransportPacket(packet: EnginePacket): void {
+    if (this.#state !== "open") return;
+    // Any packet proves the peer alive, like a pong (a pong may queue behind a large message).
+    this.#unansweredPing = 0;
+    switch (packet.type) {
+      case EnginePacketType.MESSAGE:
+        this.owner?.onSessionMessage(packet.data ?? "");
+        return;
+      case EnginePacketType.PONG:
+      case EnginePacketType.NOOP:
+        return;
+      case EnginePacketType.CLOSE:
+        this.#finish("transport close");
+        this.transport.close();
+        return;
+      // A v4 server sends pings, it does not answer them; open and upgrade are not ours to receive here.
+      case EnginePacketType.OPEN:
+      case EnginePacketType.PING:
+      case EnginePacketType.UPGRADE:
+        this.#finish("parse error", new ProtocolError(ErrorCode.PACKET_INVALID, "unexpected Engine.IO packet type"));
+        this.transport.close();
+    }
+  }
+
+  /** @internal */
+  onTransportClose(reason: TransportCloseReason, error?: Error): void {
+    if (this.#state !== "open") return;
+    this.#finish(reason, error);
+    this.transport.close();
+  }
+
+  #overflow(): void {
+    const limit = this.#host.maxBufferedBytes;
+    this.#finish(
+      "slow consumer",
+      new EnchufeError(ErrorCode.BUFFER_FULL, `more than ${limit} bytes queued for the peer`),
+    );
+    this.transport.destroy();
+  }
+
+  #finish(reason: SessionCloseReason, error?: Error): void {
+    this.#state = "closed";
+    this.#host.removeSession(this);
+    const { owner } = this;
+    this.owner = undefined;
+    owner?.onSessionClose(reason, error);
+  }
+}

@@ -1,0 +1,95 @@
+// Binary attachments (socket.io-protocol-v5.md › "Packet encoding"): each binary
+// value in a payload is replaced by {"_placeholder":true,"num":N} and sent as the
+// N-th attachment frame after the packet's text.
+import { ErrorCode, ProtocolError } from "../errors.js";
+
+/** Binary values the encoder extracts as attachments, wherever they are nested. */
+export type BinaryValue = ArrayBuffer | ArrayBufferView;
+
+// Deeper than this the search for binary stops; JSON.stringify then reports a cycle.
+const MAX_SEARCH_DEPTH = 256;
+
+/** True for an ArrayBuffer or any view on one (Buffer, typed arrays, DataView). */
+export function isBinary(value: unknown): value is BinaryValue {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/** True when a binary value is nested anywhere in arrays or plain objects. */
+export function hasBinary(value: unknown, depth = 0): boolean {
+  if (typeof value !== "object" || value === null || depth > MAX_SEARCH_DEPTH) return false;
+  if (isBinary(value)) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasBinary(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+function toBytes(value: BinaryValue): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Replaces binary values by placeholders in a copy of `data`, collecting them in order. */
+export function deconstructPacket(data: unknown, attachments: Uint8Array[], depth = 0): unknown {
+  if (typeof data !== "object" || data === null || depth > MAX_SEARCH_DEPTH) return data;
+  if (isBinary(data)) {
+    attachments.push(toBytes(data));
+    return { _placeholder: true, num: attachments.length - 1 };
+  }
+  if (Array.isArray(data)) return data.map((item) => deconstructPacket(item, attachments, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) continue;
+    // defineProperty, not assignment: a "__proto__" key must stay a plain property.
+    Object.defineProperty(copy, key, {
+      value: deconstructPacket((data as Record<string, unknown>)[key], attachments, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+function isPlaceholder(value: object): boolean {
+  return (value as { _placeholder?: unknown })._placeholder === true;
+}
+
+function attachmentFor(placeholder: object, attachments: readonly Uint8Array[]): Uint8Array {
+  const num = (placeholder as { num?: unknown }).num;
+  if (typeof num !== "number" || !Number.isInteger(num) || num < 0 || num >= attachments.length) {
+    throw new ProtocolError(ErrorCode.PACKET_INVALID, "attachment placeholder with an invalid num");
+  }
+  return attachments[num]!;
+}
+
+/**
+ * Puts attachments back in place of their placeholders, in the parsed JSON itself.
+ * Iterative, so a deeply nested payload cannot overflow the stack.
+ *
+ * @throws ProtocolError when a placeholder's `num` is not an index of `attachments`.
+ */
+export function reconstructPacket(data: unknown, attachments: readonly Uint8Array[]): unknown {
+  if (typeof data !== "object" || data === null) return data;
+  if (isPlaceholder(data)) return attachmentFor(data, attachments);
+  const stack: object[] = [data];
+  while (stack.length > 0) {
+    const container = stack.pop() as Record<string, unknown>;
+    for (const key of Object.keys(container)) {
+      const value = container[key];
+      if (typeof value !== "object" || value === null) continue;
+      if (isPlaceholder(value)) {
+        // JSON.parse makes "__proto__" an own key; assigning to it would replace the prototype.
+        Object.defineProperty(container, key, { value: attachmentFor(value, attachments), writable: true });
+      } else {
+        stack.push(value);
+      }
+    }
+  }
+  return data;
+}

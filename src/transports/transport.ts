@@ -1,0 +1,37 @@
+// The port between the engine and every transport: a transport moves Engine.IO
+// packets and reports what happened; it knows nothing of sessions, events or rooms.
+import type { EncodedPacket } from "../protocol/encoded-packet.js";
+import type { EnginePacket } from "../protocol/engine-packet.js";
+
+/** The names a transport reports as `socket.conn.transport.name`. */
+export type TransportName = "websocket" | "polling" | "tcp" | "tls" | "ipc" | "udp";
+
+/** Why a transport stopped, in Socket.IO's words. */
+export type TransportCloseReason = "transport close" | "transport error" | "parse error";
+
+/** What a transport tells the session that owns it. */
+export interface TransportOwner {
+  /** One Engine.IO packet arrived. */
+  onTransportPacket(packet: EnginePacket): void;
+  /** The transport is gone; called once. `error` says why for the error reasons. */
+  onTransportClose(reason: TransportCloseReason, error?: Error): void;
+}
+
+/** A server-side transport carrying one Engine.IO session. */
+export interface Transport {
+  readonly name: TransportName;
+  /** Receives what the transport reports; set once by the session. */
+  owner: TransportOwner | undefined;
+  /** Bytes accepted for sending that the kernel has not taken yet. */
+  readonly bufferedBytes: number;
+  /** False while the peer is behind on reading; volatile packets are dropped then. */
+  readonly writable: boolean;
+  /** Queues a Socket.IO packet encoded once for any number of recipients. */
+  sendEncoded(packet: EncodedPacket): void;
+  /** Queues one Engine.IO packet (open, ping, noop, close, or a message). */
+  sendPacket(packet: EnginePacket): void;
+  /** Writes what is queued, then closes; `owner` hears `transport close` when done. */
+  close(): void;
+  /** Drops what is queued and closes at once. */
+  destroy(): void;
+}

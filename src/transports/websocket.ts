@@ -1,0 +1,178 @@
+// The WebSocket transport. `ws` does RFC 6455: the handshake, reading and checking
+// frames (sizes, UTF-8, masking), control frames and the close handshake. Data
+// frames we write ourselves, pre-framed once per packet and corked per turn of the
+// event loop (see websocket-frame.ts and write-batch.ts).
+import type { Buffer } from "node:buffer";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from "ws";
+import { EncodedPacket, FramingSlot } from "../protocol/encoded-packet.js";
+import { decodeEnginePacket, EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
+import type { Transport, TransportCloseReason, TransportOwner } from "./transport.js";
+import { binaryFrameHeader, frameText } from "./websocket-frame.js";
+import { scheduleFlush, type Flushable } from "./write-batch.js";
+
+/** How long a closing peer has to answer our close frame before its socket is destroyed. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+const kTransport = Symbol("enchufe.websocket.transport");
+
+interface OwnedWebSocket extends WebSocket {
+  [kTransport]: WebSocketTransport;
+}
+
+// Listeners are module functions that find their transport through the socket,
+// not closures made per connection.
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as OwnedWebSocket)[kTransport].receive(data as Buffer, isBinary);
+}
+function onError(this: WebSocket, error: Error): void {
+  (this as OwnedWebSocket)[kTransport].report("transport error", error);
+}
+function onClose(this: WebSocket): void {
+  (this as OwnedWebSocket)[kTransport].report("transport close");
+}
+
+/** Frames a packet's payloads: its text as a `message`, each attachment as a binary frame. */
+function frameEncoded(packet: EncodedPacket): Buffer | Buffer[] {
+  const [text, ...attachments] = packet.payloads;
+  const first = frameText(EnginePacketType.MESSAGE, text);
+  if (attachments.length === 0) return first;
+  const chunks = [first];
+  for (const bytes of attachments) chunks.push(binaryFrameHeader(bytes.byteLength), bytes as Buffer);
+  return chunks;
+}
+
+/** Settings of the WebSocket handshake and of the frames it accepts. */
+export interface WebSocketUpgradeOptions {
+  /** Largest message accepted, in bytes; a larger one closes with code 1009. */
+  maxPayload: number;
+}
+
+/** Completes WebSocket handshakes that the engine has already accepted. */
+export class WebSocketUpgrader {
+  readonly #server: WebSocketServer;
+
+  constructor(options: WebSocketUpgradeOptions) {
+    const serverOptions: ServerOptions & { closeTimeout: number } = {
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: options.maxPayload,
+      closeTimeout: CLOSE_TIMEOUT_MS,
+    };
+    this.#server = new WebSocketServer(serverOptions);
+  }
+
+  /** Answers the upgrade; `onOpen` gets the transport once the socket speaks WebSocket. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (transport: WebSocketTransport) => void) {
+    this.#server.handleUpgrade(request, socket, head, (ws) => onOpen(new WebSocketTransport(ws, socket)));
+  }
+}
+
+/** One WebSocket connection carrying one Engine.IO session. */
+export class WebSocketTransport implements Transport, Flushable {
+  readonly name = "websocket";
+  owner: TransportOwner | undefined;
+  readonly #ws: WebSocket;
+  readonly #socket: Duplex;
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #isFlushScheduled = false;
+  #isReported = false;
+
+  constructor(ws: WebSocket, socket: Duplex) {
+    this.#ws = ws;
+    this.#socket = socket;
+    (ws as OwnedWebSocket)[kTransport] = this;
+    ws.on("message", onMessage);
+    ws.on("error", onError);
+    ws.on("close", onClose);
+  }
+
+  get bufferedBytes(): number {
+    return this.#queuedBytes + this.#socket.writableLength;
+  }
+
+  get writable(): boolean {
+    return this.#socket.writableLength === 0 && this.#ws.readyState === WebSocket.OPEN;
+  }
+
+  sendEncoded(packet: EncodedPacket): void {
+    let framed = packet.framed[FramingSlot.WEBSOCKET] as Buffer | Buffer[] | undefined;
+    if (framed === undefined) framed = packet.framed[FramingSlot.WEBSOCKET] = frameEncoded(packet);
+    if (Array.isArray(framed)) for (const chunk of framed) this.#enqueue(chunk);
+    else this.#enqueue(framed);
+  }
+
+  sendPacket(packet: EnginePacket): void {
+    const { data } = packet;
+    if (data instanceof Uint8Array) {
+      this.#enqueue(binaryFrameHeader(data.byteLength));
+      this.#enqueue(data as Buffer);
+    } else {
+      this.#enqueue(frameText(packet.type, data ?? ""));
+    }
+  }
+
+  /** @internal Writes the queue in one go; run by the write batch. */
+  flush(): void {
+    this.#isFlushScheduled = false;
+    const queue = this.#queue;
+    if (queue.length === 0) return;
+    if (this.#ws.readyState === WebSocket.OPEN) {
+      const socket = this.#socket;
+      if (queue.length === 1) {
+        socket.write(queue[0]!);
+      } else {
+        socket.cork();
+        for (const chunk of queue) socket.write(chunk);
+        socket.uncork();
+      }
+    }
+    queue.length = 0;
+    this.#queuedBytes = 0;
+  }
+
+  close(): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    this.flush();
+    this.#ws.close(1000);
+  }
+
+  destroy(): void {
+    this.#queue.length = 0;
+    this.#queuedBytes = 0;
+    this.#ws.terminate();
+  }
+
+  /** @internal A message from `ws`. */
+  receive(data: Buffer, isBinary: boolean): void {
+    let packet: EnginePacket;
+    try {
+      packet = decodeEnginePacket(isBinary ? data : data.toString());
+    } catch (error) {
+      this.report("parse error", error as Error);
+      this.close();
+      return;
+    }
+    this.owner?.onTransportPacket(packet);
+  }
+
+  /** @internal Tells the owner, once, that this transport is done. */
+  report(reason: TransportCloseReason, error?: Error): void {
+    if (this.#isReported) return;
+    this.#isReported = true;
+    this.owner?.onTransportClose(reason, error);
+  }
+
+  #enqueue(chunk: Buffer): void {
+    if (this.#isReported) return;
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    if (!this.#isFlushScheduled) {
+      this.#isFlushScheduled = true;
+      scheduleFlush(this);
+    }
+  }
+}
