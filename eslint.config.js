@@ -29,7 +29,7 @@ function layer(files, forbidden, message) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", ".test-build/", ".scratch/", "node_modules/", "bench/results/"] },
+  { ignores: ["dist/", ".test-build*/", ".scratch/", "node_modules/", "bench/results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

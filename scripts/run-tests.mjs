@@ -6,7 +6,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-const BUILD = ".test-build";
+// TEST_BUILD_DIR lets several runs (say, two people's) proceed side by side.
+const BUILD = process.env.TEST_BUILD_DIR ?? ".test-build";
 
 function findTests(dir) {
   let found = [];
@@ -19,7 +20,7 @@ function findTests(dir) {
 }
 
 rmSync(BUILD, { recursive: true, force: true });
-const compile = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json"], {
+const compile = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json", "--outDir", BUILD], {
   stdio: "inherit",
 });
 if (compile.status !== 0) process.exit(compile.status ?? 1);
