@@ -20,9 +20,13 @@ function findTests(dir) {
 }
 
 rmSync(BUILD, { recursive: true, force: true });
-const compile = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json", "--outDir", BUILD], {
-  stdio: "inherit",
-});
+const compile = spawnSync(
+  process.execPath,
+  ["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json", "--outDir", BUILD],
+  {
+    stdio: "inherit",
+  },
+);
 if (compile.status !== 0) process.exit(compile.status ?? 1);
 
 const only = process.argv.slice(2);
