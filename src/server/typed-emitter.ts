@@ -133,9 +133,11 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
       this.dispatch("error", [error]);
       return;
     }
-    process.emitWarning(error instanceof Error ? error : new Error(String(error)), {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.emitWarning(`a listener of "${event}" failed: ${detail}`, {
+      type: "EnchufeWarning",
       code: "ENCHUFE_LISTENER_ERROR",
-      detail: `A listener of "${event}" failed; add an "error" listener to handle this.`,
+      detail: 'Add an "error" listener to handle this.',
     });
   }
 

@@ -76,10 +76,15 @@ export type DecorateAcknowledgementsWithMultipleResponses<Map extends EventsMap>
 export type ReservedOrUserEventNames<Reserved extends EventsMap, User extends EventsMap> =
   EventNames<Reserved> | EventNames<User>;
 
-/** The listener for `Event`: the reserved signature, the declared one, or untyped. */
+/** A listener with `Signature`'s parameters and any result: async ones are fine, rejections are caught and reported. */
+type MaybeAsync<Signature> = Signature extends (...args: infer Args) => any
+  ? (...args: Args) => unknown
+  : Signature;
+
+/** The listener for `Event`: the reserved signature, the declared one, or untyped; each may be async. */
 export type ReservedOrUserListener<Reserved extends EventsMap, User extends EventsMap, Event extends string> =
   Event extends EventNames<Reserved>
-    ? Reserved[Event]
+    ? MaybeAsync<Reserved[Event]>
     : Event extends EventNames<User>
-      ? User[Event]
+      ? MaybeAsync<User[Event]>
       : (...args: any[]) => unknown;
