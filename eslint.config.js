@@ -81,4 +81,6 @@ export default tseslint.config(
     ["../transports/*", "../engine/*", "../server/*", "ws"],
     "cluster/ reaches sockets only through the AdapterSocket interface.",
   ),
+  // Unit tests sit beside their code but may use node:test, node:assert and the like.
+  { files: ["src/**/*.test.ts"], rules: { "no-restricted-imports": "off" } },
 );

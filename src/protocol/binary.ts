@@ -14,10 +14,16 @@ export function isBinary(value: unknown): value is BinaryValue {
   return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
 }
 
+/** True for an object that serializes itself (a Date, say): JSON.stringify must see it whole. */
+function hasToJSON(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === "function";
+}
+
 /** True when a binary value is nested anywhere in arrays or plain objects. */
 export function hasBinary(value: unknown, depth = 0): boolean {
   if (typeof value !== "object" || value === null || depth > MAX_SEARCH_DEPTH) return false;
   if (isBinary(value)) return true;
+  if (hasToJSON(value)) return false;
   if (Array.isArray(value)) {
     for (const item of value) if (hasBinary(item, depth + 1)) return true;
     return false;
@@ -41,6 +47,7 @@ export function deconstructPacket(data: unknown, attachments: Uint8Array[], dept
     attachments.push(toBytes(data));
     return { _placeholder: true, num: attachments.length - 1 };
   }
+  if (hasToJSON(data)) return data;
   if (Array.isArray(data)) return data.map((item) => deconstructPacket(item, attachments, depth + 1));
   const copy: Record<string, unknown> = {};
   for (const key in data) {
@@ -84,7 +91,7 @@ export function reconstructPacket(data: unknown, attachments: readonly Uint8Arra
       const value = container[key];
       if (typeof value !== "object" || value === null) continue;
       if (isPlaceholder(value)) {
-        // JSON.parse makes "__proto__" an own key; assigning to it would replace the prototype.
+        // defineProperty never reaches the __proto__ setter, whatever key JSON.parse produced.
         Object.defineProperty(container, key, { value: attachmentFor(value, attachments), writable: true });
       } else {
         stack.push(value);

@@ -1,6 +1,6 @@
 // Engine.IO v4 packets (engine.io-protocol-v4.md › "Protocol" and "Packet encoding").
 // Pure: strings and Uint8Array in, packets out. No Buffer, no I/O.
-import { ErrorCode, ProtocolError } from "../errors.js";
+import { ArgumentError, ErrorCode, ProtocolError } from "../errors.js";
 
 /** The Engine.IO packet types, by their wire digit. */
 export const EnginePacketType = {
@@ -26,12 +26,14 @@ const ZERO = 48; // "0"
  * Encodes a packet for a transport that carries text and binary frames apart
  * (WebSocket › "Packet encoding"): text is the type digit then the data; a binary
  * message is its bytes as they are, with no type.
+ *
+ * @throws ArgumentError for binary data on a packet other than `message`.
  */
 export function encodeEnginePacket(packet: EnginePacket): string | Uint8Array {
   const { type, data } = packet;
   if (data instanceof Uint8Array) {
     if (type !== EnginePacketType.MESSAGE) {
-      throw new ProtocolError(ErrorCode.PACKET_INVALID, "only message packets can carry binary data");
+      throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "only message packets can carry binary data");
     }
     return data;
   }

@@ -54,15 +54,20 @@ const MAX_ID_DIGITS = 16; // Number.MAX_SAFE_INTEGER has 16 digits
 
 /**
  * Encodes a packet as Engine.IO message payloads: its text first, then each binary
- * attachment. EVENT and ACK packets holding binary become BINARY_EVENT and BINARY_ACK.
+ * attachment. An event or acknowledgement is sent as BINARY_EVENT / BINARY_ACK when
+ * it holds binary and as EVENT / ACK when it does not, whichever type it came with.
  */
 export function encodeSocketPacket(packet: SocketPacket): [string, ...Uint8Array[]] {
   let { type, data } = packet;
   let attachments: Uint8Array[] | undefined;
-  if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
+  if (type === PacketType.EVENT || type === PacketType.BINARY_EVENT) {
+    type = hasBinary(data) ? PacketType.BINARY_EVENT : PacketType.EVENT;
+  } else if (type === PacketType.ACK || type === PacketType.BINARY_ACK) {
+    type = hasBinary(data) ? PacketType.BINARY_ACK : PacketType.ACK;
+  }
+  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
     attachments = [];
     data = deconstructPacket(data, attachments);
-    type = type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
   }
   let text = String(type);
   if (attachments !== undefined) text += attachments.length + "-";
@@ -122,7 +127,10 @@ export class SocketPacketDecoder {
    */
   decode(payload: string | Uint8Array): SocketPacket | undefined {
     if (typeof payload !== "string") return this.#addAttachment(payload);
-    if (this.#pending !== undefined) throw invalid("text packet received while binary attachments were awaited");
+    if (this.#pending !== undefined) {
+      this.reset();
+      throw invalid("text packet received while binary attachments were awaited");
+    }
     let packet: SocketPacket;
     try {
       packet = this.#validate(this.#decodeText(payload));
