@@ -1,0 +1,86 @@
+// The layer rules of DESIGN.md, checked on every import of src/ (ESLint checks
+// them too; this test also covers the Node built-ins protocol/ must not use).
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve, dirname } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+// This file runs from .test-build*/test/; the sources are two levels up, in src/.
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../..", "src");
+
+/** Which layers each layer may import (itself always allowed). */
+const ALLOWED: Record<string, readonly string[]> = {
+  errors: [],
+  protocol: ["errors"],
+  transports: ["protocol", "errors"],
+  engine: ["transports", "protocol", "errors"],
+  cluster: ["protocol", "errors"],
+  server: ["cluster", "engine", "protocol", "errors"],
+  index: ["server", "cluster", "engine", "transports", "protocol", "errors"],
+};
+
+/** Layers that must stay free of I/O: no Node built-in, no socket library. */
+const PURE = new Set(["protocol", "errors"]);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+function layerOf(file: string): string {
+  const path = relative(SRC, file);
+  if (!path.includes("/")) return path.replace(/\.[jt]s$/, "");
+  return path.split("/")[0]!;
+}
+
+/** The code of a file without its comments, roughly: enough to look for identifiers. */
+function codeOf(file: string): string {
+  return readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)].map((match) => match[1]!);
+}
+
+describe("architecture", () => {
+  const files = sourceFiles(SRC);
+
+  it("finds the source tree", () => {
+    assert.ok(files.length > 20, `only ${files.length} files under ${SRC}`);
+  });
+
+  it("imports only from the layers below", () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const layer = layerOf(file);
+      const allowed = ALLOWED[layer];
+      assert.ok(allowed !== undefined, `unknown layer "${layer}" for ${file}`);
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith(".")) continue;
+        const target = layerOf(resolve(dirname(file), specifier));
+        if (target !== layer && !allowed.includes(target)) violations.push(`${relative(SRC, file)} → ${specifier}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it("keeps protocol/ and errors.ts free of I/O", () => {
+    const violations: string[] = [];
+    for (const file of files.filter((path) => PURE.has(layerOf(path)))) {
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith(".")) violations.push(`${relative(SRC, file)} → ${specifier}`);
+      }
+      if (/\b(Buffer|setTimeout|setInterval|setImmediate|process)\b/.test(codeOf(file))) {
+        violations.push(`${relative(SRC, file)} uses a Node global (Buffer, timers or process)`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+});

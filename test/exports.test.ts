@@ -1,0 +1,66 @@
+// The public surface of each entry point, imported through the package's own
+// name (so through its `exports` map and dist/). Growing it is a visible diff here.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+describe("exports", () => {
+  it("enchufe exports the server API, errors and defaults", async () => {
+    const module = await import("enchufe");
+    assert.deepEqual(Object.keys(module).sort(), [
+      "ArgumentError",
+      "BroadcastOperator",
+      "ENGINE_DEFAULTS",
+      "EnchufeError",
+      "ErrorCode",
+      "InMemoryAdapter",
+      "Namespace",
+      "ParentNamespace",
+      "ProtocolError",
+      "SERVER_DEFAULTS",
+      "Server",
+      "Socket",
+      "TimeoutError",
+      "isEnchufeError",
+    ]);
+  });
+
+  it("enchufe/protocol exports the pure codecs", async () => {
+    const module = await import("enchufe/protocol");
+    assert.deepEqual(Object.keys(module).sort(), [
+      "DECODER_DEFAULTS",
+      "EncodedPacket",
+      "EnginePacketType",
+      "ErrorCode",
+      "FramingSlot",
+      "PacketType",
+      "ProtocolError",
+      "RECORD_SEPARATOR",
+      "RESERVED_EVENTS",
+      "SocketPacketDecoder",
+      "decodeBase64",
+      "decodeEnginePacket",
+      "decodeEnginePayload",
+      "deconstructPacket",
+      "encodeBase64",
+      "encodeEnginePacket",
+      "encodeEnginePayload",
+      "encodeSocketPacket",
+      "hasBinary",
+      "isBinary",
+      "isEnchufeError",
+      "reconstructPacket",
+    ]);
+  });
+
+  it("ships declarations next to every entry point", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const manifest = JSON.parse(await readFile("package.json", "utf8")) as {
+      exports: Record<string, string | { types: string; default: string }>;
+    };
+    for (const [entry, target] of Object.entries(manifest.exports)) {
+      if (typeof target === "string") continue;
+      await assert.doesNotReject(readFile(target.types), `${entry} types`);
+      await assert.doesNotReject(readFile(target.default), `${entry} code`);
+    }
+  });
+});
