@@ -36,12 +36,17 @@ export type EventNamesWithAck<Map extends EventsMap> = {
   [Event in EventNames<Map>]: Last<EventParams<Map, Event>> extends AnyFunction ? Event : never;
 }[EventNames<Map>];
 
-/** What an acknowledgement callback receives first, skipping a leading timeout `Error`. */
-export type AckResult<Ack> = Ack extends (...args: infer Args) => any
-  ? Args extends [Error, ...infer Rest]
-    ? Rest[0]
-    : Args[0]
-  : never;
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
+/** What an acknowledgement callback receives first, skipping a leading timeout `Error`; `any` when untyped. */
+export type AckResult<Ack> =
+  IsAny<Ack> extends true
+    ? any
+    : Ack extends (...args: infer Args) => any
+      ? Args extends [Error, ...infer Rest]
+        ? Rest[0]
+        : Args[0]
+      : never;
 
 /** The value `emitWithAck(event, ...)` resolves with. */
 export type EmitWithAckResult<Map extends EventsMap, Event extends EventNames<Map>> = AckResult<
@@ -77,9 +82,7 @@ export type ReservedOrUserEventNames<Reserved extends EventsMap, User extends Ev
   EventNames<Reserved> | EventNames<User>;
 
 /** A listener with `Signature`'s parameters and any result: async ones are fine, rejections are caught and reported. */
-type MaybeAsync<Signature> = Signature extends (...args: infer Args) => any
-  ? (...args: Args) => unknown
-  : Signature;
+type MaybeAsync<Signature> = Signature extends (...args: infer Args) => any ? (...args: Args) => unknown : Signature;
 
 /** The listener for `Event`: the reserved signature, the declared one, or untyped; each may be async. */
 export type ReservedOrUserListener<Reserved extends EventsMap, User extends EventsMap, Event extends string> =

@@ -93,7 +93,7 @@ io.use((incoming, next) => {
 declare const untyped: Server;
 untyped.on("connection", (connected) => {
   connected.emit("anything", 1, { two: 2 }, (answer: unknown) => answer);
-  connected.on("whatever", (a, b) => [a, b]);
+  connected.on("whatever", (a: unknown, b: unknown) => [a, b]);
 });
 expectTypeOf(untyped.timeout(1).emitWithAck("x")).resolves.toBeAny();
 declare const untypedSocket: Socket;
