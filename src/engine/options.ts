@@ -41,8 +41,10 @@ export interface EngineOptions {
   /** Cross-origin settings; `origin` is enforced on WebSocket handshakes too. @default undefined (any origin) */
   cors?: CorsOptions | undefined;
   /**
-   * Most bytes queued for one peer that it has not read yet. Past it the peer is
-   * disconnected with reason `"slow consumer"`. @default 8388608 (8 MiB)
+   * Most bytes a peer may leave unread (written in earlier turns of the event loop,
+   * not yet taken by its connection). Sending more to it disconnects it with reason
+   * `"slow consumer"`. A burst within one turn, or one large message, is not held
+   * against a peer that keeps up. @default 8388608 (8 MiB)
    */
   maxBufferedBytes?: number;
 }

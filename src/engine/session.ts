@@ -65,21 +65,22 @@ export class Session implements TransportOwner, Pingable {
 
   /**
    * Queues an encoded Socket.IO packet. A volatile one is dropped while the peer
-   * is behind. A peer past `maxBufferedBytes` is disconnected as a slow consumer.
+   * is behind. A peer whose unread backlog from earlier turns passed
+   * `maxBufferedBytes` is disconnected as a slow consumer instead.
    */
   send(packet: EncodedPacket, isVolatile = false): void {
     if (this.#state !== "open") return;
     const { transport } = this;
     if (isVolatile && !transport.writable) return;
+    if (transport.backlogBytes > this.#host.maxBufferedBytes) return this.#overflow();
     transport.sendEncoded(packet);
-    if (transport.bufferedBytes > this.#host.maxBufferedBytes) this.#overflow();
   }
 
   /** Queues one Engine.IO packet. */
   sendPacket(packet: EnginePacket): void {
     if (this.#state !== "open") return;
+    if (this.transport.backlogBytes > this.#host.maxBufferedBytes) return this.#overflow();
     this.transport.sendPacket(packet);
-    if (this.transport.bufferedBytes > this.#host.maxBufferedBytes) this.#overflow();
   }
 
   /** Writes what is queued and closes; the owner, if still attached, hears `"forced close"`. */

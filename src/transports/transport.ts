@@ -22,8 +22,14 @@ export interface Transport {
   readonly name: TransportName;
   /** Receives what the transport reports; set once by the session. */
   owner: TransportOwner | undefined;
-  /** Bytes accepted for sending that the kernel has not taken yet. */
+  /** Bytes accepted for sending that the kernel has not taken yet, this turn's queue included. */
   readonly bufferedBytes: number;
+  /**
+   * Bytes written out in earlier turns of the event loop that the kernel has not
+   * taken yet: how far behind the peer is on reading. This turn's queue is not
+   * counted, so a burst or one large message is never held against a fast peer.
+   */
+  readonly backlogBytes: number;
   /** False while the peer is behind on reading; volatile packets are dropped then. */
   readonly writable: boolean;
   /** Queues a Socket.IO packet encoded once for any number of recipients. */

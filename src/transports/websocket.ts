@@ -94,6 +94,10 @@ export class WebSocketTransport implements Transport, Flushable {
     return this.#queuedBytes + this.#socket.writableLength;
   }
 
+  get backlogBytes(): number {
+    return this.#socket.writableLength;
+  }
+
   get writable(): boolean {
     return this.#socket.writableLength === 0 && this.#ws.readyState === WebSocket.OPEN;
   }
