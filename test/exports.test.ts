@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 
 describe("exports", () => {
   it("enchufe exports the server API, errors and defaults", async () => {
-    const module = await import("enchufe");
+    const module = (await import("enchufe")) as Record<string, unknown>;
     assert.deepEqual(Object.keys(module).sort(), [
       "ArgumentError",
       "BroadcastOperator",
@@ -25,7 +25,7 @@ describe("exports", () => {
   });
 
   it("enchufe/protocol exports the pure codecs", async () => {
-    const module = await import("enchufe/protocol");
+    const module = (await import("enchufe/protocol")) as Record<string, unknown>;
     assert.deepEqual(Object.keys(module).sort(), [
       "DECODER_DEFAULTS",
       "EncodedPacket",
