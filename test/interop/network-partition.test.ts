@@ -1,0 +1,32 @@
+// A network partition (a proxy that stops forwarding, nobody closes anything):
+// both sides find out through the heartbeat and report "ping timeout".
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import type { Socket } from "../../src/index.js";
+import { closeAll, connected, once, startServer } from "../helpers/peers.js";
+import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
+
+let proxy: TcpProxy | undefined;
+
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await closeAll();
+});
+
+describe("network partition", () => {
+  it("ends in 'ping timeout' on the server and on socket.io-client", async () => {
+    const { io, port } = await startServer({ pingInterval: 100, pingTimeout: 100 });
+    proxy = await startTcpProxy(port);
+    const serverSide = once<[Socket]>(io, "connection");
+    const client = await connected(`http://127.0.0.1:${proxy.port}`);
+    const [socket] = await serverSide;
+    await once(client.io, "ping"); // the heartbeat crosses the proxy
+    const serverReason = once<[string]>(socket, "disconnect", 3000);
+    const clientReason = once<[string]>(client, "disconnect", 3000);
+    proxy.freeze();
+    assert.equal((await serverReason)[0], "ping timeout");
+    assert.equal((await clientReason)[0], "ping timeout");
+    assert.equal(io.engine.clientsCount, 0);
+  });
+});
