@@ -55,13 +55,17 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
+      // Plain JS (bench, examples, scripts) runs on Node.
       globals: {
         process: "readonly",
         console: "readonly",
         URL: "readonly",
+        Buffer: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",
-        Buffer: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
       },
     },
   },

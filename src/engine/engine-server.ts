@@ -3,7 +3,6 @@
 // receives each new session through `onSession`.
 import type { Buffer } from "node:buffer";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
-import type { ParsedUrlQuery } from "node:querystring";
 import type { Duplex } from "node:stream";
 import { EnginePacketType } from "../protocol/engine-packet.js";
 import { WebSocketUpgrader, type WebSocketTransport } from "../transports/websocket.js";
@@ -103,15 +102,15 @@ export class EngineServer implements SessionHost {
     const code = checkWebSocketHandshake(request, query, this.options);
     if (code !== undefined) return refuseUpgrade(socket, code);
     const { cors, allowRequest } = this.options;
-    if (cors === undefined && allowRequest === undefined) return this.#upgrade(request, socket, head, query);
+    if (cors === undefined && allowRequest === undefined) return this.#upgrade(request, socket, head);
     checkOrigin(request.headers.origin, cors?.origin, (isAllowed) => {
       if (!isAllowed) return refuseUpgrade(socket, HandshakeError.FORBIDDEN);
-      if (allowRequest === undefined) return this.#upgrade(request, socket, head, query);
+      if (allowRequest === undefined) return this.#upgrade(request, socket, head);
       let isAnswered = false;
       const answer = (message: string | null | undefined, success: boolean): void => {
         if (isAnswered) return;
         isAnswered = true;
-        if (success === true) this.#upgrade(request, socket, head, query);
+        if (success === true) this.#upgrade(request, socket, head);
         else refuseUpgrade(socket, HandshakeError.FORBIDDEN, message ?? undefined);
       };
       try {
@@ -133,14 +132,17 @@ export class EngineServer implements SessionHost {
     this.sessions.delete(session.id);
   }
 
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, query: ParsedUrlQuery): void {
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (socket.destroyed) return;
-    this.#upgrader.upgrade(request, socket, head, (transport) => this.#open(transport, request, query));
+    this.#upgrader.upgrade(request, socket, head, (transport) => {
+      socket.removeListener("error", ignoreError); // ws listens from here on
+      this.#open(transport, request);
+    });
   }
 
-  #open(transport: WebSocketTransport, request: IncomingMessage, query: ParsedUrlQuery): void {
+  #open(transport: WebSocketTransport, request: IncomingMessage): void {
     const id = generateId();
-    const session = new Session(id, transport, request, query, this);
+    const session = new Session(id, transport, request, this);
     this.sessions.set(id, session);
     session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${this.#openSuffix}` });
     this.#heartbeat.start();

@@ -1,8 +1,8 @@
 // One Engine.IO session: the handshake has been answered and a transport carries
 // it. The session owns the heartbeat state, the outbound limit and the close
 // reasons; what its messages mean is its owner's business (the Socket.IO layer).
-import type { IncomingMessage } from "node:http";
-import type { ParsedUrlQuery } from "node:querystring";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { EnchufeError, ErrorCode, ProtocolError } from "../errors.js";
 import type { EncodedPacket } from "../protocol/encoded-packet.js";
 import { EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
@@ -31,16 +31,36 @@ export interface SessionHost {
 
 const PING: EnginePacket = { type: EnginePacketType.PING };
 
+/**
+ * What a session keeps of the HTTP request that opened it. Not the IncomingMessage
+ * itself, which holds about a kilobyte per connection for as long as it lives; a
+ * stand-in with the parts applications read, made on first use. Middleware may
+ * attach properties to it (a session, a user), as it would to the request.
+ */
+export interface HandshakeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly httpVersion: string;
+  /** The connection's socket (a `net.Socket` or `tls.TLSSocket`). */
+  readonly socket: Duplex;
+  /** Same as `socket`. */
+  readonly connection: Duplex;
+  [property: string]: unknown;
+}
+
 /** An Engine.IO session, whatever transport carries it. Exposed as `socket.conn`. */
 export class Session implements TransportOwner, Pingable {
   /** The session id (`sid`), secret to the client: never show it to other clients. */
   readonly id: string;
-  /** The HTTP request that opened the session. */
-  readonly request: IncomingMessage;
-  /** The query of that request. */
-  readonly query: ParsedUrlQuery;
+  /** The headers of the request that opened the session. */
+  readonly headers: IncomingHttpHeaders;
+  /** The URL of that request. */
+  readonly url: string;
   /** The peer's address as the socket reports it. */
   readonly remoteAddress: string;
+  /** Whether the connection is encrypted (TLS). */
+  readonly secure: boolean;
   /** The transport carrying the session now. */
   readonly transport: Transport;
   /** @internal Receives messages and the close; set by the layer above. */
@@ -48,15 +68,31 @@ export class Session implements TransportOwner, Pingable {
   #state: SessionState = "open";
   #unansweredPing = 0;
   readonly #host: SessionHost;
+  readonly #socket: Duplex;
+  #request: HandshakeRequest | undefined;
 
-  constructor(id: string, transport: Transport, request: IncomingMessage, query: ParsedUrlQuery, host: SessionHost) {
+  constructor(id: string, transport: Transport, request: IncomingMessage, host: SessionHost) {
     this.id = id;
     this.transport = transport;
-    this.request = request;
-    this.query = query;
+    this.headers = request.headers;
+    this.url = request.url ?? "/";
+    this.#socket = request.socket;
     this.remoteAddress = request.socket.remoteAddress ?? "";
+    this.secure = (request.socket as { encrypted?: boolean }).encrypted === true;
     this.#host = host;
     transport.owner = this;
+  }
+
+  /** The request that opened the session, as a {@link HandshakeRequest}. */
+  get request(): HandshakeRequest {
+    return (this.#request ??= {
+      method: "GET",
+      url: this.url,
+      headers: this.headers,
+      httpVersion: "1.1",
+      socket: this.#socket,
+      connection: this.#socket,
+    });
   }
 
   get readyState(): SessionState {

@@ -107,7 +107,7 @@ export class SocketPacketDecoder {
   readonly #maxArguments: number;
   #pending: SocketPacket | undefined;
   #expected = 0;
-  #attachments: Uint8Array[] = [];
+  #attachments: Uint8Array[] | undefined;
 
   constructor(options: DecoderOptions = {}) {
     this.#maxAttachments = options.maxAttachments ?? DECODER_DEFAULTS.maxAttachments;
@@ -148,15 +148,15 @@ export class SocketPacketDecoder {
   reset(): void {
     this.#pending = undefined;
     this.#expected = 0;
-    this.#attachments = [];
+    this.#attachments = undefined;
   }
 
   #addAttachment(bytes: Uint8Array): SocketPacket | undefined {
     const packet = this.#pending;
     if (packet === undefined) throw invalid("binary attachment received without a binary packet");
-    this.#attachments.push(bytes);
-    if (this.#attachments.length < this.#expected) return undefined;
-    const attachments = this.#attachments;
+    const attachments = (this.#attachments ??= []);
+    attachments.push(bytes);
+    if (attachments.length < this.#expected) return undefined;
     this.reset();
     packet.data = reconstructPacket(packet.data, attachments);
     return packet;

@@ -12,7 +12,7 @@ import type { DisconnectReason, Socket } from "./socket.js";
 export interface ConnectionHost {
   readonly options: ResolvedServerOptions;
   /** Starts joining `namespace`; the host answers the client, with CONNECT or CONNECT_ERROR. */
-  connectToNamespace(connection: Connection, namespace: string, auth: Record<string, unknown>): void;
+  connectToNamespace(connection: Connection, namespace: string, auth: Record<string, unknown> | undefined): void;
 }
 
 function onConnectTimeout(connection: Connection): void {
@@ -27,7 +27,11 @@ export class Connection implements SessionOwner {
   readonly session: Session;
   readonly #host: ConnectionHost;
   readonly #decoder: SocketPacketDecoder;
-  readonly #sockets = new Map<string, Socket | typeof PENDING>();
+  // Sockets by namespace. Nearly every connection joins one namespace, so that one
+  // lives in two fields and a Map exists only for the others (memory per connection).
+  #firstNamespace: string | undefined;
+  #first: Socket | typeof PENDING = PENDING;
+  #others: Map<string, Socket | typeof PENDING> | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #hasConnected = false;
 
@@ -62,13 +66,18 @@ export class Connection implements SessionOwner {
 
   /** Reserves `namespace` for a socket whose CONNECT is being decided. */
   reserve(namespace: string, socket: Socket | typeof PENDING): void {
-    this.#sockets.set(namespace, socket);
+    if (this.#firstNamespace === undefined || this.#firstNamespace === namespace) {
+      this.#firstNamespace = namespace;
+      this.#first = socket;
+    } else {
+      (this.#others ??= new Map()).set(namespace, socket);
+    }
   }
 
   /** Gives up a reservation: the namespace refused the socket. */
   release(namespace: string): void {
-    const entry = this.#sockets.get(namespace);
-    if (entry === PENDING || entry?.connected === false) this.#sockets.delete(namespace);
+    const entry = this.#get(namespace);
+    if (entry === PENDING || entry?.connected === false) this.#delete(namespace);
   }
 
   /** False once the session closed or the connection closed it. */
@@ -84,12 +93,12 @@ export class Connection implements SessionOwner {
   }
 
   removeSocket(socket: Socket): void {
-    if (this.#sockets.get(socket.nsp.name) === socket) this.#sockets.delete(socket.nsp.name);
+    if (this.#get(socket.nsp.name) === socket) this.#delete(socket.nsp.name);
   }
 
   /** `socket.disconnect(true)`: every socket leaves with DISCONNECT, then the session closes. */
   disconnectAll(): void {
-    for (const socket of this.#sockets.values()) socket?.disconnect();
+    for (const socket of this.#entries()) socket?.disconnect();
     this.close("server namespace disconnect");
   }
 
@@ -105,25 +114,57 @@ export class Connection implements SessionOwner {
     clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#decoder.reset();
-    for (const socket of [...this.#sockets.values()]) socket?.onClose(reason, description);
-    this.#sockets.clear();
+    const sockets = this.#entries();
+    this.#firstNamespace = undefined;
+    this.#first = PENDING;
+    this.#others = undefined;
+    for (const socket of sockets) socket?.onClose(reason, description);
+  }
+
+  #get(namespace: string): Socket | typeof PENDING | undefined {
+    return namespace === this.#firstNamespace ? this.#first : this.#others?.get(namespace);
+  }
+
+  #delete(namespace: string): void {
+    if (namespace !== this.#firstNamespace) {
+      this.#others?.delete(namespace);
+      return;
+    }
+    // Promote another namespace, if any, to the first slot.
+    const next = this.#others?.entries().next();
+    if (next === undefined || next.done === true) {
+      this.#firstNamespace = undefined;
+      this.#first = PENDING;
+    } else {
+      [this.#firstNamespace, this.#first] = next.value;
+      this.#others!.delete(next.value[0]);
+    }
+  }
+
+  #count(): number {
+    return (this.#firstNamespace === undefined ? 0 : 1) + (this.#others?.size ?? 0);
+  }
+
+  #entries(): (Socket | typeof PENDING)[] {
+    if (this.#firstNamespace === undefined) return [];
+    return this.#others === undefined ? [this.#first] : [this.#first, ...this.#others.values()];
   }
 
   #route(packet: SocketPacket): void {
     const { namespace } = packet;
-    const socket = this.#sockets.get(namespace);
+    const socket = this.#get(namespace);
     if (packet.type === PacketType.CONNECT) {
       if (socket !== undefined) return this.#violation(`a second CONNECT to namespace ${namespace}`);
-      if (this.#sockets.size >= this.#host.options.maxNamespacesPerConnection) {
+      if (this.#count() >= this.#host.options.maxNamespacesPerConnection) {
         this.writePacket({ type: PacketType.CONNECT_ERROR, namespace, data: { message: "Too many namespaces" } });
         return;
       }
-      this.#host.connectToNamespace(this, namespace, (packet.data as Record<string, unknown> | undefined) ?? {});
+      this.#host.connectToNamespace(this, namespace, packet.data as Record<string, unknown> | undefined);
       return;
     }
     if (packet.type === PacketType.CONNECT_ERROR) return this.#violation("CONNECT_ERROR sent by a client");
     // socket.io-protocol-v5.md › "Connection to a namespace": CONNECT must come first.
-    if (!this.#hasConnected && this.#sockets.size === 0) return this.#violation("packet before CONNECT");
+    if (!this.#hasConnected && this.#count() === 0) return this.#violation("packet before CONNECT");
     // Packets racing a server-side disconnect, or sent while the CONNECT is pending, are dropped.
     if (socket?.connected === true) socket.onPacket(packet);
   }

@@ -177,7 +177,7 @@ export class Namespace<
   }
 
   /** @internal A client asked to join: run the middleware, then accept or refuse. */
-  addSocket(connection: Connection, auth: Record<string, unknown>): void {
+  addSocket(connection: Connection, auth: Record<string, unknown> | undefined): void {
     const socket = new Socket(this, connection, auth);
     connection.reserve(this.name, socket);
     runMiddlewares(this.#middlewares, socket, (error) => {

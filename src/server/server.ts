@@ -320,7 +320,7 @@ export class Server<
   }
 
   /** @internal */
-  connectToNamespace(connection: Connection, name: string, auth: Record<string, unknown>): void {
+  connectToNamespace(connection: Connection, name: string, auth: Record<string, unknown> | undefined): void {
     const namespace = this.#namespaces.get(name);
     if (namespace !== undefined) return namespace.addSocket(connection, auth);
     const refuse = (): void =>
@@ -331,7 +331,7 @@ export class Server<
       });
     if (this.#parents.size === 0) return refuse();
     connection.reserve(name, null);
-    this.#findParent(name, auth, (parent) => {
+    this.#findParent(name, auth ?? {}, (parent) => {
       if (!connection.isOpen) return;
       connection.release(name);
       if (parent === undefined) return refuse();

@@ -1,9 +1,10 @@
 // The server side of one client in one namespace: Socket.IO 4's `Socket`.
 // Over the 400-line budget for a core class by its TSDoc; the code itself is under.
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
 import type { AdapterSocket, BroadcastFlags, Room, SocketId } from "../cluster/adapter.js";
-import type { Session } from "../engine/session.js";
+import { parseRequestTarget } from "../engine/handshake.js";
+import type { HandshakeRequest, Session } from "../engine/session.js";
 import { generateId } from "../engine/session-id.js";
 import { ArgumentError, EnchufeError, ErrorCode, TimeoutError } from "../errors.js";
 import { EncodedPacket } from "../protocol/encoded-packet.js";
@@ -103,14 +104,14 @@ export class Socket<
   readonly id: SocketId = generateId();
   /** The namespace this socket belongs to. */
   readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  readonly handshake: Handshake;
-  /** Any data the application attaches to the socket (shared with `fetchSockets()`). */
-  data = {} as SocketData;
   /** True from the CONNECT answer until the disconnect. */
   connected = false;
-  /** Whether the socket took over an earlier session (connection state recovery). */
-  readonly recovered = false;
   readonly #connection: Connection;
+  readonly #auth: Record<string, unknown> | undefined;
+  readonly #issued = Date.now();
+  // Built on first use: an idle connection should cost little memory (issue #3).
+  #handshake: Handshake | undefined;
+  #data: SocketData | undefined;
   #flags: BroadcastFlags | undefined;
   #acks: Map<number, PendingAck> | undefined;
   #anyIncoming: AnyListener[] | undefined;
@@ -121,24 +122,45 @@ export class Socket<
   constructor(
     namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     connection: Connection,
-    auth: Record<string, unknown>,
+    auth: Record<string, unknown> | undefined,
   ) {
     super();
     this.nsp = namespace;
     this.#connection = connection;
-    const { request } = connection.session;
-    const now = Date.now();
-    this.handshake = {
-      headers: request.headers,
-      time: new Date(now).toString(),
-      address: connection.session.remoteAddress,
-      xdomain: request.headers.origin !== undefined,
-      secure: "encrypted" in request.socket && request.socket.encrypted === true,
-      issued: now,
-      url: request.url ?? "",
-      query: connection.session.query,
-      auth,
-    };
+    this.#auth = auth;
+  }
+
+  /** Whether the socket took over an earlier session (connection state recovery, not offered yet). */
+  get recovered(): boolean {
+    return false;
+  }
+
+  /** What the client sent when it connected: headers, address, query, `auth`, times. */
+  get handshake(): Handshake {
+    if (this.#handshake === undefined) {
+      const session = this.#connection.session;
+      this.#handshake = {
+        headers: session.headers,
+        time: new Date(this.#issued).toString(),
+        address: session.remoteAddress,
+        xdomain: session.headers.origin !== undefined,
+        secure: session.secure,
+        issued: this.#issued,
+        url: session.url,
+        query: parseRequestTarget(session.url).query,
+        auth: this.#auth ?? {},
+      };
+    }
+    return this.#handshake;
+  }
+
+  /** Any data the application attaches to the socket (shared with `fetchSockets()`). */
+  get data(): SocketData {
+    return (this.#data ??= {} as SocketData);
+  }
+
+  set data(value: SocketData) {
+    this.#data = value;
   }
 
   /** The Engine.IO session under this socket (`socket.conn.transport.name` tells the transport). */
@@ -146,8 +168,11 @@ export class Socket<
     return this.#connection.session;
   }
 
-  /** The HTTP request that opened the connection. */
-  get request(): IncomingMessage {
+  /**
+   * The request that opened the connection: method, url, headers and socket, as a
+   * lightweight stand-in (enchufe does not keep the IncomingMessage alive).
+   */
+  get request(): HandshakeRequest {
     return this.#connection.session.request;
   }
 

@@ -11,6 +11,12 @@ import type {
 
 type Listener = (...args: never[]) => unknown;
 type OnceListener = Listener & { listener: Listener };
+// One listener is kept as itself, several in an array: most events have one (memory per socket).
+type Entry = Listener | Listener[];
+
+function isList(entry: Entry): entry is Listener[] {
+  return Array.isArray(entry);
+}
 
 /** Emits `error` on `target`'s behalf when a listener fails. */
 function reportRejection(this: { target: TypedEmitter<EventsMap, EventsMap>; event: string }, error: unknown): void {
@@ -23,7 +29,7 @@ function reportRejection(this: { target: TypedEmitter<EventsMap, EventsMap>; eve
  * ones the library emits itself.
  */
 export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends EventsMap> {
-  #listeners: Map<string, Listener[]> | undefined;
+  #listeners: Map<string, Entry> | undefined;
 
   /** Adds a listener for `event`. */
   on<Event extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
@@ -31,9 +37,10 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Event>,
   ): this {
     this.#listeners ??= new Map();
-    const list = this.#listeners.get(event);
-    if (list === undefined) this.#listeners.set(event, [listener]);
-    else list.push(listener);
+    const entry = this.#listeners.get(event);
+    if (entry === undefined) this.#listeners.set(event, listener);
+    else if (isList(entry)) entry.push(listener);
+    else this.#listeners.set(event, [entry, listener]);
     return this;
   }
 
@@ -63,13 +70,16 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
     event: Event,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Event>,
   ): this {
-    const list = this.#listeners?.get(event);
-    if (list === undefined) return this;
+    const entry = this.#listeners?.get(event);
+    if (entry === undefined) return this;
+    const list = isList(entry) ? entry : [entry];
     const index = list.findIndex(
-      (entry) => entry === listener || (entry as Partial<OnceListener>).listener === listener,
+      (candidate) => candidate === listener || (candidate as Partial<OnceListener>).listener === listener,
     );
-    if (index !== -1) list.splice(index, 1);
+    if (index === -1) return this;
+    list.splice(index, 1);
     if (list.length === 0) this.#listeners!.delete(event);
+    else if (list.length === 1) this.#listeners!.set(event, list[0]!);
     return this;
   }
 
@@ -92,13 +102,15 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
   listeners<Event extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     event: Event,
   ): ReservedOrUserListener<ReservedEvents, ListenEvents, Event>[] {
-    const list = this.#listeners?.get(event) ?? [];
-    return list.map((entry) => (entry as Partial<OnceListener>).listener ?? entry) as never;
+    const entry = this.#listeners?.get(event);
+    const list = entry === undefined ? [] : isList(entry) ? entry : [entry];
+    return list.map((listener) => (listener as Partial<OnceListener>).listener ?? listener) as never;
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: ReservedOrUserEventNames<ReservedEvents, ListenEvents>): number {
-    return this.#listeners?.get(event)?.length ?? 0;
+    const entry = this.#listeners?.get(event);
+    return entry === undefined ? 0 : isList(entry) ? entry.length : 1;
   }
 
   /** Runs the listeners of a library event. */
@@ -114,13 +126,10 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
    * rejects is reported through {@link reportListenerError}; the others still run.
    */
   dispatch(event: string, args: readonly unknown[]): boolean {
-    const list = this.#listeners?.get(event);
-    if (list === undefined) return false;
-    if (list.length === 1) {
-      this.#invoke(list[0]!, event, args);
-    } else {
-      for (const listener of list.slice()) this.#invoke(listener, event, args);
-    }
+    const entry = this.#listeners?.get(event);
+    if (entry === undefined) return false;
+    if (!isList(entry)) this.#invoke(entry, event, args);
+    else for (const listener of entry.slice()) this.#invoke(listener, event, args);
     return true;
   }
 

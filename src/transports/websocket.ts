@@ -72,11 +72,11 @@ export class WebSocketUpgrader {
 
 /** One WebSocket connection carrying one Engine.IO session. */
 export class WebSocketTransport implements Transport, Flushable {
-  readonly name = "websocket";
   owner: TransportOwner | undefined;
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
-  #queue: Buffer[] = [];
+  // What this turn queued: one chunk alone, or an array once there are more.
+  #queue: Buffer | Buffer[] | undefined;
   #queuedBytes = 0;
   #isFlushScheduled = false;
   #isReported = false;
@@ -88,6 +88,10 @@ export class WebSocketTransport implements Transport, Flushable {
     ws.on("message", onMessage);
     ws.on("error", onError);
     ws.on("close", onClose);
+  }
+
+  get name(): "websocket" {
+    return "websocket";
   }
 
   get bufferedBytes(): number {
@@ -123,19 +127,18 @@ export class WebSocketTransport implements Transport, Flushable {
   flush(): void {
     this.#isFlushScheduled = false;
     const queue = this.#queue;
-    if (queue.length === 0) return;
-    if (this.#ws.readyState === WebSocket.OPEN) {
-      const socket = this.#socket;
-      if (queue.length === 1) {
-        socket.write(queue[0]!);
-      } else {
-        socket.cork();
-        for (const chunk of queue) socket.write(chunk);
-        socket.uncork();
-      }
-    }
-    queue.length = 0;
+    if (queue === undefined) return;
+    this.#queue = undefined;
     this.#queuedBytes = 0;
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    const socket = this.#socket;
+    if (!Array.isArray(queue)) {
+      socket.write(queue);
+    } else {
+      socket.cork();
+      for (const chunk of queue) socket.write(chunk);
+      socket.uncork();
+    }
   }
 
   close(): void {
@@ -145,7 +148,7 @@ export class WebSocketTransport implements Transport, Flushable {
   }
 
   destroy(): void {
-    this.#queue.length = 0;
+    this.#queue = undefined;
     this.#queuedBytes = 0;
     this.#ws.terminate();
   }
@@ -172,7 +175,10 @@ export class WebSocketTransport implements Transport, Flushable {
 
   #enqueue(chunk: Buffer): void {
     if (this.#isReported) return;
-    this.#queue.push(chunk);
+    const queue = this.#queue;
+    if (queue === undefined) this.#queue = chunk;
+    else if (Array.isArray(queue)) queue.push(chunk);
+    else this.#queue = [queue, chunk];
     this.#queuedBytes += chunk.length;
     if (!this.#isFlushScheduled) {
       this.#isFlushScheduled = true;
