@@ -13,7 +13,7 @@
 export const ErrorCode = {
   /** Bytes from the network that are not a valid Engine.IO or Socket.IO packet. */
   PACKET_INVALID: "ENCHUFE_ERR_PACKET_INVALID",
-  /** A valid packet that exceeds a configured limit (attachments, arguments, namespaces). */
+  /** A valid packet that exceeds a configured limit (attachments, arguments). */
   PACKET_LIMIT: "ENCHUFE_ERR_PACKET_LIMIT",
   /** An acknowledgement did not arrive within the `timeout()` given. */
   ACK_TIMEOUT: "ENCHUFE_ERR_ACK_TIMEOUT",

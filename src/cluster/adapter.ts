@@ -8,6 +8,7 @@
  */
 import { EncodedPacket } from "../protocol/encoded-packet.js";
 import type { SocketPacket } from "../protocol/socket-packet.js";
+import { RoomsView, SocketRoomsView } from "./room-views.js";
 
 export type SocketId = string;
 export type Room = string;
@@ -31,13 +32,21 @@ export interface BroadcastOptions {
   flags: BroadcastFlags;
 }
 
+/** Receives an acknowledgement's arguments, or the error that ended the wait for it. */
+export type AckCallback = (error: Error | null, args: unknown[]) => void;
+
 /** What an adapter may do with a local socket. */
 export interface AdapterSocket {
   readonly id: SocketId;
   /** Writes a packet encoded once for many recipients (adapters call this; applications call `emit`). */
   deliver(packet: EncodedPacket, flags: BroadcastFlags): void;
-  /** Registers the callback for acknowledgement `id`; false when the socket has too many pending. */
-  expectAck(id: number, onAck: (args: unknown[]) => void): boolean;
+  /**
+   * Registers `onAck` for acknowledgement `id`; false when the socket is closed,
+   * has `maxPendingAcks` pending, or already waits for that id.
+   */
+  expectAck(id: number, onAck: AckCallback): boolean;
+  /** Forgets acknowledgement `id` (its broadcast ended). */
+  cancelAck(id: number): void;
   join(rooms: Room | readonly Room[]): unknown;
   leave(room: Room): unknown;
   disconnect(close?: boolean): unknown;
@@ -54,8 +63,10 @@ export interface AdapterNamespace<S extends AdapterSocket = AdapterSocket> {
 
 /** Room membership and broadcast for one namespace. */
 export interface Adapter<S extends AdapterSocket = AdapterSocket> {
-  /** Members of each room that has any; a socket's own room (its id) is implied, not listed. */
+  /** Every room with its members, each socket's own room (named after its id) included. */
   readonly rooms: ReadonlyMap<Room, ReadonlySet<SocketId>>;
+  /** Every socket with its rooms, its own room included. */
+  readonly sids: ReadonlyMap<SocketId, ReadonlySet<Room>>;
   init(): void | Promise<void>;
   close(): void | Promise<void>;
   addAll(id: SocketId, rooms: readonly Room[]): void | Promise<void>;
@@ -69,13 +80,15 @@ export interface Adapter<S extends AdapterSocket = AdapterSocket> {
   /**
    * Broadcasts `packet` with its ack id (one is assigned when it has none), then
    * reports how many clients it reached and, as they come, their answers.
+   *
+   * @returns a function that cancels the wait on every socket reached (on timeout).
    */
   broadcastWithAck(
     packet: SocketPacket,
     options: BroadcastOptions,
     onClientCount: (count: number) => void,
-    onAck: (args: unknown[]) => void,
-  ): void;
+    onAck: AckCallback,
+  ): () => void;
   fetchSockets(options: BroadcastOptions): Promise<S[]>;
   addSockets(options: BroadcastOptions, rooms: readonly Room[]): void;
   delSockets(options: BroadcastOptions, rooms: readonly Room[]): void;
@@ -88,6 +101,7 @@ export interface Adapter<S extends AdapterSocket = AdapterSocket> {
 export type AdapterConstructor = new <S extends AdapterSocket>(namespace: AdapterNamespace<S>) => Adapter<S>;
 
 const NO_ROOMS: ReadonlySet<Room> = new Set();
+const NOTHING_EXCLUDED = (): boolean => false;
 
 /** The adapter of a single process: rooms in maps, broadcasts encoded once and written to each member. */
 export class InMemoryAdapter<S extends AdapterSocket = AdapterSocket> implements Adapter<S> {
@@ -95,13 +109,13 @@ export class InMemoryAdapter<S extends AdapterSocket = AdapterSocket> implements
   readonly #rooms = new Map<Room, Set<SocketId>>();
   // Only sockets that joined a room have an entry: most never do, and memory per connection counts.
   readonly #roomsOf = new Map<SocketId, Set<Room>>();
+  readonly rooms: ReadonlyMap<Room, ReadonlySet<SocketId>>;
+  readonly sids: ReadonlyMap<SocketId, ReadonlySet<Room>>;
 
   constructor(namespace: AdapterNamespace<S>) {
     this.#namespace = namespace;
-  }
-
-  get rooms(): ReadonlyMap<Room, ReadonlySet<SocketId>> {
-    return this.#rooms;
+    this.rooms = new RoomsView(this.#rooms, namespace.sockets);
+    this.sids = new SocketRoomsView(this.#roomsOf, namespace.sockets);
   }
 
   init(): void {}
@@ -159,18 +173,21 @@ export class InMemoryAdapter<S extends AdapterSocket = AdapterSocket> implements
     packet: SocketPacket,
     options: BroadcastOptions,
     onClientCount: (count: number) => void,
-    onAck: (args: unknown[]) => void,
-  ): void {
+    onAck: AckCallback,
+  ): () => void {
     const id = packet.id ?? this.#namespace.nextAckId();
     const encoded = EncodedPacket.from({ ...packet, id });
     const { flags } = options;
-    let count = 0;
+    const reached: S[] = [];
     this.#forEachTarget(options, (socket) => {
       if (!socket.expectAck(id, onAck)) return;
-      count++;
+      reached.push(socket);
       socket.deliver(encoded, flags);
     });
-    onClientCount(count);
+    onClientCount(reached.length);
+    return () => {
+      for (const socket of reached) socket.cancelAck(id);
+    };
   }
 
   fetchSockets(options: BroadcastOptions): Promise<S[]> {
@@ -207,25 +224,30 @@ export class InMemoryAdapter<S extends AdapterSocket = AdapterSocket> implements
     return members === undefined ? [room] : [room, ...members];
   }
 
-  #excluded(except: ReadonlySet<Room>): Set<SocketId> | undefined {
-    if (except.size === 0) return undefined;
+  /** Whether a socket id is left out. `socket.broadcast` leaves out one socket: no Set for that. */
+  #excluder(except: ReadonlySet<Room>): (id: SocketId) => boolean {
+    if (except.size === 0) return NOTHING_EXCLUDED;
+    if (except.size === 1) {
+      const [room] = except as Set<Room>;
+      if (!this.#rooms.has(room!)) return (id) => id === room;
+    }
     const ids = new Set<SocketId>();
     for (const room of except) for (const id of this.#membersOf(room)) ids.add(id);
-    return ids;
+    return (id) => ids.has(id);
   }
 
   #forEachTarget(options: BroadcastOptions, visit: (socket: S) => void): void {
     const sockets = this.#namespace.sockets;
-    const excluded = this.#excluded(options.except);
+    const isExcluded = this.#excluder(options.except);
     if (options.rooms.size === 0) {
-      for (const [id, socket] of sockets) if (excluded?.has(id) !== true) visit(socket);
+      for (const socket of sockets.values()) if (!isExcluded(socket.id)) visit(socket);
       return;
     }
     // One room needs no de-duplication; several do, since a socket may be in more than one.
     const seen = options.rooms.size > 1 ? new Set<SocketId>() : undefined;
     for (const room of options.rooms) {
       for (const id of this.#membersOf(room)) {
-        if (excluded?.has(id) === true || seen?.has(id) === true) continue;
+        if (isExcluded(id) || seen?.has(id) === true) continue;
         seen?.add(id);
         const socket = sockets.get(id);
         if (socket !== undefined) visit(socket);

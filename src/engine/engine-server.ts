@@ -28,6 +28,15 @@ function ignoreError(): void {
   // Errors of a socket still in its handshake end in its close; nothing else to do.
 }
 
+/** How long `cors.origin` and `allowRequest` may take to answer before the handshake is refused. */
+const HOOK_TIMEOUT_MS = 10_000;
+
+// Several engines may share an HTTP server (different paths, or two Servers by
+// mistake): an upgrade socket goes to the first engine whose path matches, and
+// one that matches none is destroyed only when no other kind of listener is there.
+const claimedSockets = new WeakSet<Duplex>();
+const engineListenerCounts = new WeakMap<object, number>();
+
 /** Accepts Engine.IO sessions on one path of one or more HTTP servers. */
 export class EngineServer implements SessionHost {
   readonly options: ResolvedEngineOptions;
@@ -37,6 +46,7 @@ export class EngineServer implements SessionHost {
   readonly #upgrader: WebSocketUpgrader;
   readonly #onSession: (session: Session) => void;
   readonly #openSuffix: string;
+  readonly #attached = new WeakSet<object>();
 
   constructor(options: ResolvedEngineOptions, onSession: (session: Session) => void) {
     this.options = options;
@@ -66,6 +76,9 @@ export class EngineServer implements SessionHost {
    * request still reaches the server's own listeners, untouched.
    */
   attach(server: HttpServerLike, path: string): void {
+    if (this.#attached.has(server)) return;
+    this.#attached.add(server);
+    engineListenerCounts.set(server, (engineListenerCounts.get(server) ?? 0) + 1);
     const listeners = server.listeners("request") as RequestListener[];
     server.removeAllListeners("request");
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -77,11 +90,19 @@ export class EngineServer implements SessionHost {
       for (const listener of listeners) listener.call(server, request, response);
     });
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (parseRequestTarget(request.url).pathname === path) return this.handleUpgrade(request, socket, head);
-      // Node destroys unclaimed upgrades only while nobody listens; now we do, so claim it.
-      if (server.listenerCount("upgrade") === 1) {
-        socket.on("error", ignoreError);
-        socket.destroy();
+      if (claimedSockets.has(socket)) return;
+      if (parseRequestTarget(request.url).pathname === path) {
+        claimedSockets.add(socket);
+        return this.handleUpgrade(request, socket, head);
+      }
+      // Node destroys unclaimed upgrades only while nobody listens; engines listen, so
+      // when only engines do, the last word is ours once they all have declined.
+      if (server.listenerCount("upgrade") === engineListenerCounts.get(server)) {
+        queueMicrotask(() => {
+          if (claimedSockets.has(socket)) return;
+          socket.on("error", ignoreError);
+          socket.destroy();
+        });
       }
     });
   }
@@ -103,20 +124,22 @@ export class EngineServer implements SessionHost {
     if (code !== undefined) return refuseUpgrade(socket, code);
     const { cors, allowRequest } = this.options;
     if (cors === undefined && allowRequest === undefined) return this.#upgrade(request, socket, head);
-    checkOrigin(request.headers.origin, cors?.origin, (isAllowed) => {
-      if (!isAllowed) return refuseUpgrade(socket, HandshakeError.FORBIDDEN);
-      if (allowRequest === undefined) return this.#upgrade(request, socket, head);
-      let isAnswered = false;
-      const answer = (message: string | null | undefined, success: boolean): void => {
-        if (isAnswered) return;
-        isAnswered = true;
-        if (success === true) this.#upgrade(request, socket, head);
-        else refuseUpgrade(socket, HandshakeError.FORBIDDEN, message ?? undefined);
-      };
+    // The application's hooks decide; whatever they do, the handshake is settled once.
+    let isSettled = false;
+    const settle = (isAllowed: boolean, message?: string): void => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(timer);
+      if (isAllowed) this.#upgrade(request, socket, head);
+      else refuseUpgrade(socket, HandshakeError.FORBIDDEN, message);
+    };
+    const timer = setTimeout(settle, HOOK_TIMEOUT_MS, false, "handshake check timed out");
+    checkOrigin(request.headers.origin, cors?.origin, (isOriginAllowed) => {
+      if (!isOriginAllowed || allowRequest === undefined) return settle(isOriginAllowed);
       try {
-        allowRequest(request, answer);
+        allowRequest(request, (message, success) => settle(success === true, message ?? undefined));
       } catch {
-        answer("allowRequest threw", false);
+        settle(false, "allowRequest threw");
       }
     });
   }

@@ -42,6 +42,16 @@ export function parseRequestTarget(url: string | undefined): RequestTarget {
 }
 
 /**
+ * The query of a URL as engine.io gives it to applications: a plain object, the
+ * last value of a repeated key winning (Object.fromEntries keeps "__proto__" an
+ * ordinary key).
+ */
+export function queryOf(url: string): Record<string, string> {
+  const mark = url.indexOf("?");
+  return mark === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(mark + 1)));
+}
+
+/**
  * The first rule of engine.io-protocol-v4.md › "Transports" that a WebSocket
  * handshake breaks, or `undefined` when it breaks none.
  */

@@ -13,17 +13,23 @@ export type AllowRequest = (
   callback: (error: string | null | undefined, success: boolean) => void,
 ) => void;
 
-/** An allowed origin: a string, a pattern, a list of either, or a function that decides. */
+/**
+ * The origins allowed: a string, a RegExp, a list of either, `true` or `"*"` for any,
+ * or a function that calls back `(error, allow)` with a boolean or one of those.
+ */
 export type CorsOrigin =
   | boolean
   | string
   | RegExp
   | readonly (string | RegExp)[]
-  | ((origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => void);
+  | ((
+      origin: string | undefined,
+      callback: (error: Error | null, allow?: boolean | string | RegExp | readonly (string | RegExp)[]) => void,
+    ) => void);
 
 /** Cross-origin settings. Unlike Socket.IO, `origin` also applies to WebSocket handshakes. */
 export interface CorsOptions {
-  /** Origins allowed to connect; `true` or `"*"` allows every origin. @default "*" */
+  /** Origins allowed to connect. @default undefined (any origin) */
   origin?: CorsOrigin;
 }
 
@@ -112,6 +118,11 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
   }
   if (cors !== undefined && (typeof cors !== "object" || cors === null)) {
     throw invalidOption("cors", "an object", cors);
+  }
+  // A stateful RegExp would answer yes and no in turn for the same origin.
+  const origins = [cors?.origin].flat();
+  if (origins.some((entry) => entry instanceof RegExp && (entry.global || entry.sticky))) {
+    throw invalidOption("cors.origin", "RegExps without the g or y flag", cors?.origin);
   }
   return Object.freeze({ ...resolved, transports: Object.freeze([...(transports as EngineTransportName[])]) });
 }

@@ -173,20 +173,23 @@ export class Session implements TransportOwner, Pingable {
     this.transport.close();
   }
 
+  // Runs inside a send, often inside a broadcast's loop over recipients: the peer is
+  // cut off at once, but its owner hears of it (and runs disconnect listeners, which
+  // may emit) only once that loop is over, so every other recipient sees one order.
   #overflow(): void {
     const limit = this.#host.maxBufferedBytes;
-    this.#finish(
-      "slow consumer",
-      new EnchufeError(ErrorCode.BUFFER_FULL, `more than ${limit} bytes queued for the peer`),
-    );
+    const error = new EnchufeError(ErrorCode.BUFFER_FULL, `the peer left more than ${limit} bytes unread`);
+    this.#finish("slow consumer", error, true);
     this.transport.destroy();
   }
 
-  #finish(reason: SessionCloseReason, error?: Error): void {
+  #finish(reason: SessionCloseReason, error?: Error, isDeferred = false): void {
     this.#state = "closed";
     this.#host.removeSession(this);
     const { owner } = this;
     this.owner = undefined;
-    owner?.onSessionClose(reason, error);
+    if (owner === undefined) return;
+    if (isDeferred) queueMicrotask(() => owner.onSessionClose(reason, error));
+    else owner.onSessionClose(reason, error);
   }
 }

@@ -2,7 +2,7 @@
 // each binary value becomes {"_placeholder":true,"num":N} and travels as attachment N).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ErrorCode, ProtocolError } from "../errors.js";
+import { ArgumentError, ErrorCode, ProtocolError } from "../errors.js";
 import { deconstructPacket, hasBinary, isBinary, reconstructPacket } from "./binary.js";
 
 function assertProtocolError(fn: () => unknown, code: ErrorCode): void {
@@ -106,10 +106,28 @@ describe("hasBinary", () => {
     assert.equal(hasBinary(nest(new Uint8Array(1), 257)), false);
   });
 
-  it("terminates on a cyclic value without binary", () => {
+  it("refuses a value that contains itself with ArgumentError, at once", () => {
     const cyclic: unknown[] = ["ev"];
     cyclic.push(cyclic);
-    assert.equal(hasBinary(cyclic), false);
+    const isCycleError = (error: unknown): boolean =>
+      error instanceof ArgumentError && error.code === ErrorCode.ARGUMENT_INVALID;
+    assert.throws(() => hasBinary(cyclic), isCycleError);
+    // Two back-references per level used to mean 2^256 calls before the depth limit.
+    const node: Record<string, unknown> = {};
+    node.parent = node;
+    node.self = node;
+    const started = performance.now();
+    assert.throws(() => hasBinary(["ev", node]), isCycleError);
+    assert.throws(() => deconstructPacket(["ev", node, new Uint8Array(1)], []), isCycleError);
+    assert.ok(performance.now() - started < 100);
+  });
+
+  it("finds binary in shared (not cyclic) sub-objects", () => {
+    const shared = { data: new Uint8Array([1]) };
+    assert.equal(hasBinary(["ev", shared, shared]), true);
+    const attachments: Uint8Array[] = [];
+    deconstructPacket(["ev", shared, shared], attachments);
+    assert.equal(attachments.length, 2);
   });
 });
 

@@ -1,12 +1,13 @@
 // Binary attachments (socket.io-protocol-v5.md › "Packet encoding"): each binary
 // value in a payload is replaced by {"_placeholder":true,"num":N} and sent as the
 // N-th attachment frame after the packet's text.
-import { ErrorCode, ProtocolError } from "../errors.js";
+import { ArgumentError, ErrorCode, ProtocolError } from "../errors.js";
 
 /** Binary values the encoder extracts as attachments, wherever they are nested. */
 export type BinaryValue = ArrayBuffer | ArrayBufferView;
 
-// Deeper than this the search for binary stops; JSON.stringify then reports a cycle.
+// Deeper than this the search for binary stops (a value there is sent as JSON);
+// shallower, a cycle is reported instead of looping.
 const MAX_SEARCH_DEPTH = 256;
 
 /** True for an ArrayBuffer or any view on one (Buffer, typed arrays, DataView). */
@@ -19,19 +20,39 @@ function hasToJSON(value: object): boolean {
   return typeof (value as { toJSON?: unknown }).toJSON === "function";
 }
 
-/** True when a binary value is nested anywhere in arrays or plain objects. */
-export function hasBinary(value: unknown, depth = 0): boolean {
-  if (typeof value !== "object" || value === null || depth > MAX_SEARCH_DEPTH) return false;
+/** Adds `value` to the path of containers being walked; false when the walk should stop here. */
+function enter(value: object, path: object[]): boolean {
+  if (path.length >= MAX_SEARCH_DEPTH) return false;
+  if (path.includes(value)) {
+    throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "cannot send a structure that contains itself");
+  }
+  path.push(value);
+  return true;
+}
+
+function searchBinary(value: unknown, path: object[]): boolean {
+  if (typeof value !== "object" || value === null) return false;
   if (isBinary(value)) return true;
-  if (hasToJSON(value)) return false;
+  if (hasToJSON(value) || !enter(value, path)) return false;
+  let found = false;
   if (Array.isArray(value)) {
-    for (const item of value) if (hasBinary(item, depth + 1)) return true;
-    return false;
+    for (const item of value) if ((found = searchBinary(item, path))) break;
+  } else {
+    for (const key in value) {
+      if (Object.hasOwn(value, key) && (found = searchBinary((value as Record<string, unknown>)[key], path))) break;
+    }
   }
-  for (const key in value) {
-    if (Object.hasOwn(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
+  path.pop();
+  return found;
+}
+
+/**
+ * True when a binary value is nested anywhere in arrays or plain objects.
+ *
+ * @throws ArgumentError when `value` contains itself (JSON could not send it either).
+ */
+export function hasBinary(value: unknown): boolean {
+  return typeof value === "object" && value !== null && searchBinary(value, []);
 }
 
 function toBytes(value: BinaryValue): Uint8Array {
@@ -40,27 +61,41 @@ function toBytes(value: BinaryValue): Uint8Array {
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
-/** Replaces binary values by placeholders in a copy of `data`, collecting them in order. */
-export function deconstructPacket(data: unknown, attachments: Uint8Array[], depth = 0): unknown {
-  if (typeof data !== "object" || data === null || depth > MAX_SEARCH_DEPTH) return data;
+function replaceBinary(data: unknown, attachments: Uint8Array[], path: object[]): unknown {
+  if (typeof data !== "object" || data === null) return data;
   if (isBinary(data)) {
     attachments.push(toBytes(data));
     return { _placeholder: true, num: attachments.length - 1 };
   }
-  if (hasToJSON(data)) return data;
-  if (Array.isArray(data)) return data.map((item) => deconstructPacket(item, attachments, depth + 1));
-  const copy: Record<string, unknown> = {};
-  for (const key in data) {
-    if (!Object.hasOwn(data, key)) continue;
-    // defineProperty, not assignment: a "__proto__" key must stay a plain property.
-    Object.defineProperty(copy, key, {
-      value: deconstructPacket((data as Record<string, unknown>)[key], attachments, depth + 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  if (hasToJSON(data) || !enter(data, path)) return data;
+  let copy: unknown;
+  if (Array.isArray(data)) {
+    copy = data.map((item) => replaceBinary(item, attachments, path));
+  } else {
+    const object: Record<string, unknown> = {};
+    for (const key in data) {
+      if (!Object.hasOwn(data, key)) continue;
+      // defineProperty, not assignment: a "__proto__" key must stay a plain property.
+      Object.defineProperty(object, key, {
+        value: replaceBinary((data as Record<string, unknown>)[key], attachments, path),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    copy = object;
   }
+  path.pop();
   return copy;
+}
+
+/**
+ * Replaces binary values by placeholders in a copy of `data`, collecting them in order.
+ *
+ * @throws ArgumentError when `data` contains itself.
+ */
+export function deconstructPacket(data: unknown, attachments: Uint8Array[]): unknown {
+  return replaceBinary(data, attachments, []);
 }
 
 function isPlaceholder(value: object): boolean {

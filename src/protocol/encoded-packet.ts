@@ -3,7 +3,7 @@
 import { encodeSocketPacket, type SocketPacket } from "./socket-packet.js";
 
 /**
- * Slots of {@link EncodedPacket.framed}: each transport kind frames a packet once
+ * Slots of {@link EncodedPacket.framedFor}: each transport kind frames a packet once
  * and keeps the result here for every other recipient on the same kind.
  */
 export const FramingSlot = {
@@ -18,15 +18,27 @@ export type FramingSlot = (typeof FramingSlot)[keyof typeof FramingSlot];
 export class EncodedPacket {
   /** The packet's text, then each binary attachment, each one Engine.IO `message`. */
   readonly payloads: readonly [string, ...Uint8Array[]];
-  /** Transport-specific framed forms, indexed by {@link FramingSlot}. */
-  readonly framed: unknown[] = [];
+  /** The packet these payloads encode, when it is at hand (for listeners of outgoing events). */
+  readonly packet: SocketPacket | undefined;
+  #framed: unknown[] | undefined;
 
-  constructor(payloads: readonly [string, ...Uint8Array[]]) {
+  constructor(payloads: readonly [string, ...Uint8Array[]], packet?: SocketPacket) {
     this.payloads = payloads;
+    this.packet = packet;
   }
 
   /** Encodes `packet` once. */
   static from(packet: SocketPacket): EncodedPacket {
-    return new EncodedPacket(encodeSocketPacket(packet));
+    return new EncodedPacket(encodeSocketPacket(packet), packet);
+  }
+
+  /** The form a transport kind framed this packet in, if one already did. */
+  framedFor(slot: FramingSlot): unknown {
+    return this.#framed?.[slot];
+  }
+
+  /** Keeps a transport kind's framed form for the next recipient on the same kind. */
+  keepFramed(slot: FramingSlot, framed: unknown): void {
+    (this.#framed ??= [])[slot] = framed;
   }
 }

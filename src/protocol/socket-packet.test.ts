@@ -848,14 +848,16 @@ describe("EncodedPacket", () => {
     assert.equal(encoded.payloads[1], bytes);
   });
 
-  it("starts with no framed forms, in an array of its own", () => {
-    const a = EncodedPacket.from({ type: EVENT, namespace: "/", data: ["a"] });
-    const b = EncodedPacket.from({ type: EVENT, namespace: "/", data: ["a"] });
-    assert.ok(Array.isArray(a.framed));
-    assert.equal(a.framed.length, 0);
-    assert.notEqual(a.framed, b.framed);
-    a.framed[FramingSlot.POLLING] = "x";
-    assert.equal(b.framed.length, 0);
+  it("starts with no framed forms and keeps one per transport kind, apart from other packets", () => {
+    const packet = { type: EVENT, namespace: "/", data: ["a"] };
+    const a = EncodedPacket.from(packet);
+    const b = EncodedPacket.from(packet);
+    assert.equal(a.packet, packet);
+    assert.equal(a.framedFor(FramingSlot.POLLING), undefined);
+    a.keepFramed(FramingSlot.POLLING, "x");
+    assert.equal(a.framedFor(FramingSlot.POLLING), "x");
+    assert.equal(a.framedFor(FramingSlot.WEBSOCKET), undefined);
+    assert.equal(b.framedFor(FramingSlot.POLLING), undefined);
   });
 
   it("keeps the payloads it is constructed with", () => {

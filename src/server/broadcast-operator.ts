@@ -24,6 +24,8 @@ export interface BroadcastNamespace {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly sockets: ReadonlyMap<SocketId, Socket<any, any, any, any>>;
   nextAckId(): number;
+  /** Where an application callback's exception goes (the namespace's `error` listeners, else a warning). */
+  reportListenerError(error: unknown, event: string): void;
 }
 
 /** A socket as `fetchSockets()` returns it: this process's or, with a cluster adapter, another's. */
@@ -203,20 +205,26 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> {
     let expectedServers = -1;
     let reportedServers = 0;
     let expectedClients = 0;
-    const timer = setTimeout(() => {
+    const finish = (error: Error | null): void => {
       isDone = true;
-      for (const socket of namespace.sockets.values()) socket.cancelAck(id);
-      callback(Object.assign(new TimeoutError(ErrorCode.ACK_TIMEOUT, "operation has timed out"), { responses }), [
-        ...responses,
-      ]);
-    }, timeout);
+      try {
+        callback(error, error === null ? responses : [...responses]);
+      } catch (failure) {
+        namespace.reportListenerError(failure, "ack");
+      }
+    };
     const check = (): void => {
       if (isDone || expectedServers !== reportedServers || responses.length !== expectedClients) return;
-      isDone = true;
       clearTimeout(timer);
-      callback(null, responses);
+      finish(null);
     };
-    namespace.adapter.broadcastWithAck(
+    // One callback for every recipient, not a closure each.
+    const onAck = (error: Error | null, args: unknown[]): void => {
+      if (error !== null || isDone) return;
+      responses.push(args[0]);
+      check();
+    };
+    const cancel = namespace.adapter.broadcastWithAck(
       { ...packet, id },
       options,
       (count) => {
@@ -224,14 +232,18 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> {
         reportedServers++;
         check();
       },
-      (args) => {
-        responses.push(args[0]);
+      onAck,
+    );
+    const timer = setTimeout(() => {
+      cancel();
+      finish(Object.assign(new TimeoutError(ErrorCode.ACK_TIMEOUT, "operation has timed out"), { responses }));
+    }, timeout);
+    namespace.adapter.serverCount().then(
+      (count) => {
+        expectedServers = count;
         check();
       },
+      (error: unknown) => namespace.reportListenerError(error, "adapter"),
     );
-    void namespace.adapter.serverCount().then((count) => {
-      expectedServers = count;
-      check();
-    });
   }
 }

@@ -32,11 +32,18 @@ export interface NamespaceReservedEvents<
   connect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
   /** A namespace was created (emitted on the main namespace only). */
   new_namespace: (namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+  /** A listener of this namespace, or a broadcast's acknowledgement callback, threw or rejected. */
+  error: (error: Error) => void;
 }
 
 /** What a namespace needs of its server. */
 export interface NamespaceServer {
   readonly options: ResolvedServerOptions;
+  /**
+   * A fresh acknowledgement id. One counter for the whole server: a parent
+   * namespace's broadcast and a child's own emits reach the same sockets.
+   */
+  nextAckId(): number;
 }
 
 type BroadcastEvents<EmitEvents extends EventsMap> = DecorateAcknowledgementsWithMultipleResponses<EmitEvents>;
@@ -74,7 +81,8 @@ export class Namespace<
   readonly adapter: Adapter<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>;
   readonly server: NamespaceServer;
   readonly #middlewares: Middleware<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>[] = [];
-  #ackId = 0;
+  // Sockets between CONNECT and the end of the middleware: not empty while any.
+  #pending = 0;
   #onEmpty: (() => void) | undefined;
 
   /** @internal Created by `io.of()`. */
@@ -173,19 +181,27 @@ export class Namespace<
 
   /** A fresh acknowledgement id, unique within the namespace. */
   nextAckId(): number {
-    return this.#ackId++;
+    return this.server.nextAckId();
   }
 
   /** @internal A client asked to join: run the middleware, then accept or refuse. */
   addSocket(connection: Connection, auth: Record<string, unknown> | undefined): void {
     const socket = new Socket(this, connection, auth);
     connection.reserve(this.name, socket);
+    this.#pending++;
     runMiddlewares(this.#middlewares, socket, (error) => {
-      if (!connection.isOpen) return;
-      if (error !== undefined) {
-        connection.release(this.name);
-        connection.writePacket({ type: PacketType.CONNECT_ERROR, namespace: this.name, data: connectErrorData(error) });
-        return;
+      this.#pending--;
+      if (!connection.isOpen || error !== undefined) {
+        socket.abandon();
+        if (connection.isOpen) {
+          connection.release(this.name);
+          connection.writePacket({
+            type: PacketType.CONNECT_ERROR,
+            namespace: this.name,
+            data: connectErrorData(error!),
+          });
+        }
+        return this.#checkEmpty();
       }
       this.sockets.set(socket.id, socket);
       socket.onConnect();
@@ -197,7 +213,11 @@ export class Namespace<
 
   /** @internal */
   removeSocket(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    if (this.sockets.delete(socket.id) && this.sockets.size === 0) this.#onEmpty?.();
+    if (this.sockets.delete(socket.id)) this.#checkEmpty();
+  }
+
+  #checkEmpty(): void {
+    if (this.sockets.size === 0 && this.#pending === 0) this.#onEmpty?.();
   }
 
   /** @internal Called when the last socket leaves (dynamic namespaces with cleanup on). */

@@ -30,11 +30,70 @@ export interface ServerOptions extends EngineOptions {
   cleanupEmptyChildNamespaces?: boolean;
   /** The adapter class, one instance per namespace. @default InMemoryAdapter */
   adapter?: AdapterConstructor;
+
+  // Socket.IO options for features enchufe does not have yet. Accepted so that a
+  // Socket.IO configuration moves over unchanged; see docs/options.md.
+  /** Accepted, no effect yet: the client bundle is not served. */
+  serveClient?: boolean;
+  /** Accepted, no effect yet: there is no polling transport to upgrade from. */
+  upgradeTimeout?: number;
+  /** Accepted, no effect yet. */
+  allowUpgrades?: boolean;
+  /** Accepted, no effect yet. */
+  httpCompression?: boolean | object;
+  /** Accepted, no effect yet. */
+  cookie?: boolean | object;
+  /** Accepted, no effect yet. */
+  addTrailingSlash?: boolean;
+  /** Refused when `true`: enchufe speaks Engine.IO v4 only. */
+  allowEIO3?: false;
+  /** Refused when set: WebSocket compression is not offered yet. */
+  perMessageDeflate?: false;
+  /** Refused when set: only Socket.IO's default parser is spoken. */
+  parser?: undefined;
+  /** Refused when set: connection state recovery is not offered yet. */
+  connectionStateRecovery?: undefined | false;
 }
+
+const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
+  "serveClient",
+  "upgradeTimeout",
+  "allowUpgrades",
+  "httpCompression",
+  "cookie",
+  "addTrailingSlash",
+]);
+const REFUSED_UNLESS_OFF: ReadonlySet<string> = new Set([
+  "allowEIO3",
+  "perMessageDeflate",
+  "parser",
+  "connectionStateRecovery",
+]);
+
+/** Throws for an unknown key (a typo, say) and for a Socket.IO feature that is asked for but missing. */
+function checkKeys(options: object): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (Object.hasOwn(SERVER_DEFAULTS, key) || ACCEPTED_WITHOUT_EFFECT.has(key)) continue;
+    if (!REFUSED_UNLESS_OFF.has(key)) throw invalidOption(key, "a known option (this one is unknown)", value);
+    if (value !== undefined && value !== false) throw invalidOption(key, "left unset: it is not supported yet", value);
+  }
+}
+
+type CompatibilityOption =
+  | "serveClient"
+  | "upgradeTimeout"
+  | "allowUpgrades"
+  | "httpCompression"
+  | "cookie"
+  | "addTrailingSlash"
+  | "allowEIO3"
+  | "perMessageDeflate"
+  | "parser"
+  | "connectionStateRecovery";
 
 /** Server options with every default applied. */
 export type ResolvedServerOptions = ResolvedEngineOptions &
-  Readonly<Required<Omit<ServerOptions, keyof EngineOptions>>>;
+  Readonly<Required<Omit<ServerOptions, keyof EngineOptions | CompatibilityOption>>>;
 
 export const SERVER_DEFAULTS = Object.freeze({
   ...ENGINE_DEFAULTS,
@@ -46,12 +105,13 @@ export const SERVER_DEFAULTS = Object.freeze({
   maxNamespacesPerConnection: 32,
   cleanupEmptyChildNamespaces: false,
   adapter: InMemoryAdapter as AdapterConstructor,
-}) satisfies Required<ServerOptions>;
+}) satisfies Required<Omit<ServerOptions, CompatibilityOption>>;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Applies the defaults and validates every option; throws `ArgumentError` naming the bad one. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  checkKeys(options);
   const resolved = { ...SERVER_DEFAULTS, ...definedOnly(options) };
   const engine = resolveEngineOptions(resolved);
   if (typeof resolved.path !== "string" || !resolved.path.startsWith("/")) {

@@ -1,7 +1,8 @@
 // Dynamic namespaces: `io.of(/^\/room-\d+$/)` or `io.of((name, auth, next) => …)`.
 // The parent creates a child namespace for each accepted name, gives it the
 // parent's middleware and connection listeners, and broadcasts to all children.
-import type { Adapter, BroadcastOptions, Room, SocketId } from "../cluster/adapter.js";
+import type { AckCallback, Adapter, BroadcastOptions, Room, SocketId } from "../cluster/adapter.js";
+import { RoomsView, SocketRoomsView } from "../cluster/room-views.js";
 import type { SocketPacket } from "../protocol/socket-packet.js";
 import { Namespace, type NamespaceServer } from "./namespace.js";
 import type { Socket } from "./socket.js";
@@ -19,7 +20,8 @@ type AnySocket = Socket<any, any, any, any>;
 
 /** The parent's adapter holds no socket; every operation goes to each child's adapter. */
 class ChildrenAdapter implements Adapter<AnySocket> {
-  readonly rooms: ReadonlyMap<Room, ReadonlySet<SocketId>> = new Map();
+  readonly rooms: ReadonlyMap<Room, ReadonlySet<SocketId>> = new RoomsView(new Map(), new Map());
+  readonly sids: ReadonlyMap<SocketId, ReadonlySet<Room>> = new SocketRoomsView(new Map(), new Map());
   readonly #children: ReadonlySet<Namespace>;
 
   constructor(children: ReadonlySet<Namespace>) {
@@ -48,13 +50,16 @@ class ChildrenAdapter implements Adapter<AnySocket> {
     packet: SocketPacket,
     options: BroadcastOptions,
     onClientCount: (count: number) => void,
-    onAck: (args: unknown[]) => void,
-  ): void {
+    onAck: AckCallback,
+  ): () => void {
     let total = 0;
-    for (const child of this.#children) {
-      child.adapter.broadcastWithAck({ ...packet, namespace: child.name }, options, (count) => (total += count), onAck);
-    }
+    const cancels = [...this.#children].map((child) =>
+      child.adapter.broadcastWithAck({ ...packet, namespace: child.name }, options, (count) => (total += count), onAck),
+    );
     onClientCount(total);
+    return () => {
+      for (const cancel of cancels) cancel();
+    };
   }
 
   async fetchSockets(options: BroadcastOptions): Promise<AnySocket[]> {

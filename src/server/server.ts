@@ -62,6 +62,7 @@ export class Server<
   httpServer: HttpServerLike | undefined;
   readonly #rawOptions: ServerOptions;
   #engine: EngineServer | undefined;
+  #ackId = 0;
   readonly #namespaces = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
   readonly #parents = new Map<
     RegExp | NamespaceAuthorizer,
@@ -171,56 +172,62 @@ export class Server<
     return this;
   }
 
+  // The listener API forwards to the main namespace, as Socket.IO's does: io.on("connection") is
+  // io.sockets.on("connection").
+
   /** Adds a listener to the main namespace (`connection`, `new_namespace`, …). */
-  on<
-    Event extends ReservedOrUserEventNames<
-      ServerReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
-    event: Event,
-    listener: ReservedOrUserListener<
-      ServerReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents,
-      Event
-    >,
-  ): this {
-    this.sockets.on(event as never, listener as never);
+  readonly on: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("on", event, listener);
+  readonly once: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("once", event, listener);
+  readonly off: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("off", event, listener);
+  readonly addListener: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("on", event, listener);
+  readonly removeListener: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("off", event, listener);
+  readonly prependListener: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("prependListener", event, listener);
+  readonly prependOnceListener: ListenerMethod<
+    this,
+    ServerEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents
+  > = (event, listener) => this.#forward("prependOnceListener", event, listener);
+
+  /** Removes the main namespace's listeners of `event`, or all of them. */
+  removeAllListeners(event?: Parameters<Namespace["removeAllListeners"]>[0]): this {
+    this.sockets.removeAllListeners(event);
     return this;
   }
 
-  once<
-    Event extends ReservedOrUserEventNames<
-      ServerReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
-    event: Event,
-    listener: ReservedOrUserListener<
-      ServerReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents,
-      Event
-    >,
-  ): this {
-    this.sockets.once(event as never, listener as never);
-    return this;
+  listeners(event: Parameters<Namespace["listeners"]>[0]): ReturnType<Namespace["listeners"]> {
+    return this.sockets.listeners(event as never);
   }
 
-  off<
-    Event extends ReservedOrUserEventNames<
-      ServerReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
-    event: Event,
-    listener: ReservedOrUserListener<
-      ServerReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents,
-      Event
-    >,
-  ): this {
-    this.sockets.off(event as never, listener as never);
-    return this;
+  listenerCount(event: Parameters<Namespace["listenerCount"]>[0]): number {
+    return this.sockets.listenerCount(event);
+  }
+
+  eventNames(): string[] {
+    return this.sockets.eventNames();
   }
 
   to(room: Room | readonly Room[]): BroadcastOperator<EmitEvents, SocketData> {
@@ -339,6 +346,11 @@ export class Server<
     });
   }
 
+  /** @internal A fresh acknowledgement id, unique in this server. */
+  nextAckId(): number {
+    return this.#ackId++;
+  }
+
   /** @internal */
   addChildNamespace(namespace: Namespace): void {
     this.#register(namespace as Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>);
@@ -347,6 +359,15 @@ export class Server<
   /** @internal */
   removeChildNamespace(namespace: Namespace): void {
     if (this.#namespaces.get(namespace.name) === namespace) this.#namespaces.delete(namespace.name);
+  }
+
+  #forward(
+    method: "on" | "once" | "off" | "prependListener" | "prependOnceListener",
+    event: string,
+    listener: unknown,
+  ): this {
+    this.sockets[method](event as never, listener as never);
+    return this;
   }
 
   #onSession(session: Session): void {
@@ -382,8 +403,16 @@ export class Server<
   }
 }
 
+/** A method like `on(event, listener)`, typed for the events of `Reserved` and `User`. */
+type ListenerMethod<Self, Reserved extends EventsMap, User extends EventsMap> = <
+  Event extends ReservedOrUserEventNames<Reserved, User>,
+>(
+  event: Event,
+  listener: ReservedOrUserListener<Reserved, User, Event>,
+) => Self;
+
 /** The events `io.on()` takes: those of the main namespace. */
-type ServerReservedEvents<
+type ServerEvents<
   ListenEvents extends EventsMap,
   EmitEvents extends EventsMap,
   ServerSideEvents extends EventsMap,

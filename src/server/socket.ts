@@ -2,8 +2,8 @@
 // Over the 400-line budget for a core class by its TSDoc; the code itself is under.
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
-import type { AdapterSocket, BroadcastFlags, Room, SocketId } from "../cluster/adapter.js";
-import { parseRequestTarget } from "../engine/handshake.js";
+import type { AckCallback, AdapterSocket, BroadcastFlags, Room, SocketId } from "../cluster/adapter.js";
+import { queryOf } from "../engine/handshake.js";
 import type { HandshakeRequest, Session } from "../engine/session.js";
 import { generateId } from "../engine/session-id.js";
 import { ArgumentError, EnchufeError, ErrorCode, TimeoutError } from "../errors.js";
@@ -76,8 +76,6 @@ export type AnyListener = (event: string, ...args: any[]) => void;
 /** A middleware for incoming packets: `([event, ...args], next) => …`. */
 export type EventMiddleware = (event: [string, ...unknown[]], next: NextFunction) => unknown;
 
-type PendingAck = (error: Error | null, args: unknown[]) => void;
-
 const NO_FLAGS: BroadcastFlags = Object.freeze({});
 
 /**
@@ -107,13 +105,15 @@ export class Socket<
   /** True from the CONNECT answer until the disconnect. */
   connected = false;
   readonly #connection: Connection;
+  // Set once the socket left (or was refused): no more joins, emits or disconnect events.
+  #isClosed = false;
   readonly #auth: Record<string, unknown> | undefined;
   readonly #issued = Date.now();
   // Built on first use: an idle connection should cost little memory (issue #3).
   #handshake: Handshake | undefined;
   #data: SocketData | undefined;
   #flags: BroadcastFlags | undefined;
-  #acks: Map<number, PendingAck> | undefined;
+  #acks: Map<number, AckCallback> | undefined;
   #anyIncoming: AnyListener[] | undefined;
   #anyOutgoing: AnyListener[] | undefined;
   #middlewares: EventMiddleware[] | undefined;
@@ -147,7 +147,7 @@ export class Socket<
         secure: session.secure,
         issued: this.#issued,
         url: session.url,
-        query: parseRequestTarget(session.url).query,
+        query: queryOf(session.url),
         auth: this.#auth ?? {},
       };
     }
@@ -198,16 +198,22 @@ export class Socket<
     }
     const flags = this.#flags ?? NO_FLAGS;
     this.#flags = undefined;
-    const data: unknown[] = [event, ...args];
-    const packet: SocketPacket = { type: PacketType.EVENT, namespace: this.nsp.name, data };
+    const data = args as unknown[];
     const last = data[data.length - 1];
-    if (typeof last === "function") {
-      data.pop();
+    const ack = typeof last === "function" ? (data.pop() as (...args: unknown[]) => void) : undefined;
+    if (this.#isClosed) {
+      // Nothing reaches a client that left; a timed acknowledgement learns it at once.
+      if (ack !== undefined && flags.timeout !== undefined) queueMicrotask(() => this.#failAck(ack));
+      return false;
+    }
+    data.unshift(event);
+    const packet: SocketPacket = { type: PacketType.EVENT, namespace: this.nsp.name, data };
+    if (ack !== undefined) {
       packet.id = this.nsp.nextAckId();
-      this.#registerAck(packet.id, last as (...args: unknown[]) => void, flags.timeout);
+      this.#registerAck(packet.id, ack, flags.timeout);
     }
     if (this.#anyOutgoing !== undefined) this.#notifyAny(this.#anyOutgoing, data);
-    this.deliver(EncodedPacket.from(packet), flags);
+    this.#connection.session.send(EncodedPacket.from(packet), flags.volatile === true);
     return true;
   }
 
@@ -287,13 +293,15 @@ export class Socket<
     return this.#operator().except(room);
   }
 
-  /** Joins one room or several. */
+  /** Joins one room or several; does nothing once the socket has left. */
   join(rooms: Room | readonly Room[]): void | Promise<void> {
+    if (this.#isClosed) return;
     return this.nsp.adapter.addAll(this.id, typeof rooms === "string" ? [rooms] : rooms);
   }
 
   /** Leaves a room. */
   leave(room: Room): void | Promise<void> {
+    if (this.#isClosed) return;
     return this.nsp.adapter.del(this.id, room);
   }
 
@@ -303,7 +311,7 @@ export class Socket<
    * namespace on it included.
    */
   disconnect(close = false): this {
-    if (!this.connected) return this;
+    if (!this.connected || this.#isClosed) return this;
     if (close) this.#connection.disconnectAll();
     else this.closeWith("server namespace disconnect");
     return this;
@@ -311,7 +319,7 @@ export class Socket<
 
   /** @internal Tells the client it is disconnected, then leaves with `reason`. */
   closeWith(reason: DisconnectReason): void {
-    if (!this.connected) return;
+    if (!this.connected || this.#isClosed) return;
     this.#connection.writePacket({ type: PacketType.DISCONNECT, namespace: this.nsp.name });
     this.onClose(reason);
   }
@@ -366,20 +374,23 @@ export class Socket<
 
   /** Writes a packet encoded once for many sockets (used by adapters). */
   deliver(packet: EncodedPacket, flags: BroadcastFlags): void {
+    if (this.#isClosed) return;
+    const source = packet.packet;
+    if (this.#anyOutgoing !== undefined && source?.type === PacketType.EVENT) {
+      this.#notifyAny(this.#anyOutgoing, source.data as unknown[]);
+    }
     this.#connection.session.send(packet, flags.volatile === true);
   }
 
   /** Registers the callback of a broadcast's acknowledgement (used by adapters). */
-  expectAck(id: number, onAck: (args: unknown[]) => void): boolean {
-    const acks = (this.#acks ??= new Map<number, PendingAck>());
-    if (acks.size >= this.nsp.server.options.maxPendingAcks) return false;
-    acks.set(id, (error, args) => {
-      if (error === null) onAck(args);
-    });
+  expectAck(id: number, onAck: AckCallback): boolean {
+    const acks = (this.#acks ??= new Map<number, AckCallback>());
+    if (this.#isClosed || acks.size >= this.nsp.server.options.maxPendingAcks || acks.has(id)) return false;
+    acks.set(id, onAck);
     return true;
   }
 
-  /** @internal Forgets a broadcast acknowledgement that timed out. */
+  /** Forgets acknowledgement `id` (its broadcast ended; used by adapters). */
   cancelAck(id: number): void {
     this.#acks?.delete(id);
   }
@@ -407,9 +418,16 @@ export class Socket<
     }
   }
 
+  /** @internal The namespace refused the socket, or its connection went away before it joined. */
+  abandon(): void {
+    this.#isClosed = true;
+    this.nsp.adapter.delAll(this.id); // rooms a middleware may have joined
+  }
+
   /** @internal The socket leaves its namespace for `reason`. */
   onClose(reason: DisconnectReason, description?: unknown): void {
-    if (!this.connected) return;
+    if (!this.connected || this.#isClosed) return;
+    this.#isClosed = true;
     this.dispatch("disconnecting", [reason, description]);
     this.#failPendingAcks();
     this.nsp.adapter.delAll(this.id);
@@ -471,7 +489,7 @@ export class Socket<
   }
 
   #registerAck(id: number, callback: (...args: unknown[]) => void, timeout: number | undefined): void {
-    const acks = (this.#acks ??= new Map<number, PendingAck>());
+    const acks = (this.#acks ??= new Map<number, AckCallback>());
     if (acks.size >= this.nsp.server.options.maxPendingAcks) {
       throw new EnchufeError(ErrorCode.ACK_LIMIT, `more than ${acks.size} acknowledgements pending`);
     }
@@ -493,7 +511,20 @@ export class Socket<
     const pending = socket.#acks?.get(id);
     if (pending === undefined) return;
     socket.#acks!.delete(id);
-    pending(new TimeoutError(ErrorCode.ACK_TIMEOUT, "operation has timed out"), []);
+    try {
+      pending(new TimeoutError(ErrorCode.ACK_TIMEOUT, "operation has timed out"), []);
+    } catch (error) {
+      socket.reportListenerError(error, "ack");
+    }
+  }
+
+  /** Calls a timed acknowledgement callback of an emit that could not be sent. */
+  #failAck(callback: (...args: unknown[]) => void): void {
+    try {
+      callback.call(this, new EnchufeError(ErrorCode.SOCKET_DISCONNECTED, "socket has been disconnected"));
+    } catch (error) {
+      this.reportListenerError(error, "ack");
+    }
   }
 
   #failPendingAcks(): void {

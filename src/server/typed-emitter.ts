@@ -18,6 +18,29 @@ function isList(entry: Entry): entry is Listener[] {
   return Array.isArray(entry);
 }
 
+// A client able to make a listener throw could otherwise fill the log with one
+// warning (and a stack capture) per message: at most one warning a second.
+const WARNING_INTERVAL_MS = 1000;
+let lastWarningAt = -Infinity;
+let suppressedWarnings = 0;
+
+function warnListenerFailure(error: unknown, event: string): void {
+  const now = performance.now();
+  if (now - lastWarningAt < WARNING_INTERVAL_MS) {
+    suppressedWarnings++;
+    return;
+  }
+  lastWarningAt = now;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const more = suppressedWarnings > 0 ? ` (${suppressedWarnings} more failures in the last interval not shown)` : "";
+  suppressedWarnings = 0;
+  process.emitWarning(`a listener of "${event}" failed${more}: ${detail}`, {
+    type: "EnchufeWarning",
+    code: "ENCHUFE_LISTENER_ERROR",
+    detail: 'Add an "error" listener to handle this.',
+  });
+}
+
 /** Emits `error` on `target`'s behalf when a listener fails. */
 function reportRejection(this: { target: TypedEmitter<EventsMap, EventsMap>; event: string }, error: unknown): void {
   this.target.reportListenerError(error, this.event);
@@ -36,12 +59,15 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
     event: Event,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Event>,
   ): this {
-    this.#listeners ??= new Map();
-    const entry = this.#listeners.get(event);
-    if (entry === undefined) this.#listeners.set(event, listener);
-    else if (isList(entry)) entry.push(listener);
-    else this.#listeners.set(event, [entry, listener]);
-    return this;
+    return this.#add(event, listener, false);
+  }
+
+  /** Adds a listener for `event`, run before the others. */
+  prependListener<Event extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    event: Event,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Event>,
+  ): this {
+    return this.#add(event, listener, true);
   }
 
   /** Same as {@link on}. */
@@ -57,12 +83,15 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
     event: Event,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Event>,
   ): this {
-    const wrapper = ((...args: never[]): unknown => {
-      this.off(event, wrapper as never);
-      return (listener as Listener).apply(this, args);
-    }) as OnceListener;
-    wrapper.listener = listener;
-    return this.on(event, wrapper as never);
+    return this.#add(event, this.#onceWrapper(event, listener), false);
+  }
+
+  /** Adds a listener that runs at most once, before the others. */
+  prependOnceListener<Event extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    event: Event,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Event>,
+  ): this {
+    return this.#add(event, this.#onceWrapper(event, listener), true);
   }
 
   /** Removes one listener (or its `once` wrapper) of `event`. */
@@ -107,6 +136,27 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
     return list.map((listener) => (listener as Partial<OnceListener>).listener ?? listener) as never;
   }
 
+  /** The listeners of `event`, `once` wrappers as they are. */
+  rawListeners(event: ReservedOrUserEventNames<ReservedEvents, ListenEvents>): Listener[] {
+    const entry = this.#listeners?.get(event);
+    return entry === undefined ? [] : isList(entry) ? entry.slice() : [entry];
+  }
+
+  /** The events that have listeners. */
+  eventNames(): string[] {
+    return [...(this.#listeners?.keys() ?? [])];
+  }
+
+  /** Accepted for compatibility with Node's EventEmitter; there is no listener-count warning. */
+  setMaxListeners(_count: number): this {
+    return this;
+  }
+
+  /** Always 0 (unlimited), as there is no listener-count warning. */
+  getMaxListeners(): number {
+    return 0;
+  }
+
   /** How many listeners `event` has. */
   listenerCount(event: ReservedOrUserEventNames<ReservedEvents, ListenEvents>): number {
     const entry = this.#listeners?.get(event);
@@ -142,12 +192,26 @@ export class TypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends
       this.dispatch("error", [error]);
       return;
     }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.emitWarning(`a listener of "${event}" failed: ${detail}`, {
-      type: "EnchufeWarning",
-      code: "ENCHUFE_LISTENER_ERROR",
-      detail: 'Add an "error" listener to handle this.',
-    });
+    warnListenerFailure(error, event);
+  }
+
+  #add(event: string, listener: Listener, isFirst: boolean): this {
+    this.#listeners ??= new Map();
+    const entry = this.#listeners.get(event);
+    if (entry === undefined) this.#listeners.set(event, listener);
+    else if (!isList(entry)) this.#listeners.set(event, isFirst ? [listener, entry] : [entry, listener]);
+    else if (isFirst) entry.unshift(listener);
+    else entry.push(listener);
+    return this;
+  }
+
+  #onceWrapper(event: string, listener: Listener): OnceListener {
+    const wrapper = ((...args: never[]): unknown => {
+      this.off(event as never, wrapper as never);
+      return listener.apply(this, args);
+    }) as OnceListener;
+    wrapper.listener = listener;
+    return wrapper;
   }
 
   #invoke(listener: Listener, event: string, args: readonly unknown[]): void {

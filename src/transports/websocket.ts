@@ -35,13 +35,20 @@ function onClose(this: WebSocket): void {
 
 /** Frames a packet's payloads: its text as a `message`, each attachment as a binary frame. */
 function frameEncoded(packet: EncodedPacket): Buffer | Buffer[] {
-  const [text, ...attachments] = packet.payloads;
-  const first = frameText(EnginePacketType.MESSAGE, text);
-  if (attachments.length === 0) return first;
+  const { payloads } = packet;
+  const first = frameText(EnginePacketType.MESSAGE, payloads[0]);
+  if (payloads.length === 1) return first;
   const chunks = [first];
-  for (const bytes of attachments) chunks.push(binaryFrameHeader(bytes.byteLength), bytes as Buffer);
+  for (let i = 1; i < payloads.length; i++) {
+    const bytes = payloads[i] as Uint8Array;
+    chunks.push(binaryFrameHeader(bytes.byteLength), bytes as Buffer);
+  }
   return chunks;
 }
+
+// Frames of packets without data (ping, pong, noop, close), built once: a heartbeat
+// round writes the same ping to every session.
+const bareFrames: Buffer[] = [];
 
 /** Settings of the WebSocket handshake and of the frames it accepts. */
 export interface WebSocketUpgradeOptions {
@@ -107,8 +114,8 @@ export class WebSocketTransport implements Transport, Flushable {
   }
 
   sendEncoded(packet: EncodedPacket): void {
-    let framed = packet.framed[FramingSlot.WEBSOCKET] as Buffer | Buffer[] | undefined;
-    if (framed === undefined) framed = packet.framed[FramingSlot.WEBSOCKET] = frameEncoded(packet);
+    let framed = packet.framedFor(FramingSlot.WEBSOCKET) as Buffer | Buffer[] | undefined;
+    if (framed === undefined) packet.keepFramed(FramingSlot.WEBSOCKET, (framed = frameEncoded(packet)));
     if (Array.isArray(framed)) for (const chunk of framed) this.#enqueue(chunk);
     else this.#enqueue(framed);
   }
@@ -118,8 +125,10 @@ export class WebSocketTransport implements Transport, Flushable {
     if (data instanceof Uint8Array) {
       this.#enqueue(binaryFrameHeader(data.byteLength));
       this.#enqueue(data as Buffer);
+    } else if (data === undefined) {
+      this.#enqueue((bareFrames[packet.type] ??= frameText(packet.type, "")));
     } else {
-      this.#enqueue(frameText(packet.type, data ?? ""));
+      this.#enqueue(frameText(packet.type, data));
     }
   }
 

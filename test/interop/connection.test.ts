@@ -2,8 +2,8 @@
 // namespaces (static and dynamic), middleware and connect errors.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import type { Socket } from "../../src/index.js";
-import { closeAll, connect, connected, delay, once, startServer, until } from "../helpers/peers.js";
+import { ArgumentError, Server, type Socket } from "../../src/index.js";
+import { closeAll, connect, connected, delay, once, RawClient, startServer, until } from "../helpers/peers.js";
 
 afterEach(closeAll);
 
@@ -236,5 +236,50 @@ describe("origin and allowRequest", () => {
     await once(connect(url), "connect_error");
     await connected(url, { extraHeaders: { "x-key": "secret" } });
     assert.equal(io.engine.clientsCount, 1);
+  });
+});
+
+describe("after review", () => {
+  it("removes children that never got a socket, with cleanupEmptyChildNamespaces", async () => {
+    const { io, url } = await startServer({ cleanupEmptyChildNamespaces: true });
+    const parent = io.of(/^\/guarded-\d+$/);
+    parent.use((_socket, next) => next(new Error("refused")));
+    for (let i = 0; i < 5; i++) await once(connect(`${url}/guarded-${i}`), "connect_error");
+    assert.equal(parent.children.size, 0);
+  });
+
+  it("gives handshake.query as a plain object where the last value wins, as engine.io does", async () => {
+    const { io, port } = await startServer();
+    const serverSide = once<[Socket]>(io, "connection");
+    const client = await RawClient.open(port, "&tag=a&tag=b&__proto__=x"); // socket.io-client drops __proto__
+    client.send("40");
+    const [{ handshake }] = await serverSide;
+    assert.equal(Object.getPrototypeOf(handshake.query), Object.prototype);
+    assert.equal(handshake.query.tag, "b");
+    assert.ok(Object.hasOwn(handshake.query, "__proto__"));
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+  });
+
+  it("accepts a cors.origin function that calls back with an origin setting, as the cors package does", async () => {
+    const { url } = await startServer({
+      cors: { origin: (_origin, callback) => callback(null, ["https://a.test", /\.b\.test$/]) },
+    });
+    await connected(url, { extraHeaders: { origin: "https://a.test" } });
+    await connected(url, { extraHeaders: { origin: "https://x.b.test" } });
+    await once(connect(url, { extraHeaders: { origin: "https://c.test" } }), "connect_error");
+  });
+
+  it("refuses a cors.origin RegExp with the g or y flag", () => {
+    assert.throws(() => new Server({ cors: { origin: /good/g } }), ArgumentError);
+  });
+
+  it("serves when attached twice, or when two servers share a path of one HTTP server", async () => {
+    const { io, httpServer, url } = await startServer();
+    io.attach(httpServer);
+    await connected(url);
+    const second = new Server(httpServer);
+    await connected(url);
+    assert.equal(io.engine.clientsCount, 2);
+    second.engine.close();
   });
 });

@@ -288,3 +288,91 @@ describe("listener failures", () => {
     assert.equal(client.connected, true);
   });
 });
+
+describe("callbacks and state after review", () => {
+  it("reports, never throws, an ack callback that fails on timeout", async () => {
+    const { socket } = await pair();
+    const errors = once<[Error]>(socket, "error");
+    socket.timeout(20).emit("unanswered", (error: Error | null) => {
+      if (error !== null) throw new Error("callback failed on purpose");
+    });
+    const [reported] = await errors;
+    assert.equal(reported.message, "callback failed on purpose");
+  });
+
+  it("runs 'disconnect' once when a 'disconnecting' listener disconnects again", async () => {
+    const { socket, client } = await pair();
+    let disconnecting = 0;
+    let disconnected = 0;
+    socket.on("disconnecting", () => {
+      disconnecting++;
+      socket.disconnect();
+    });
+    socket.on("disconnect", () => disconnected++);
+    const gone = once(client, "disconnect");
+    socket.disconnect();
+    await gone;
+    await delay(20);
+    assert.deepEqual([disconnecting, disconnected], [1, 1]);
+  });
+
+  it("sends nothing for a socket that left, and fails its timed acks at once", async () => {
+    const { socket, client } = await pair();
+    let received = 0;
+    client.onAny(() => received++);
+    socket.disconnect();
+    await once(client, "disconnect");
+    assert.equal(socket.emit("late"), false);
+    const started = Date.now();
+    await assert.rejects(
+      socket.timeout(10_000).emitWithAck("late"),
+      (error) => error instanceof EnchufeError && error.code === ErrorCode.SOCKET_DISCONNECTED,
+    );
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(received, 0);
+  });
+
+  it("tells onAnyOutgoing listeners about broadcasts too", async () => {
+    const { socket, client } = await pair();
+    const seen: unknown[][] = [];
+    socket.onAnyOutgoing((...args: unknown[]) => seen.push(args));
+    const received = once(client, "all");
+    socket.nsp.emit("all", 1);
+    await received;
+    assert.deepEqual(seen, [["all", 1]]);
+  });
+
+  it("supports the rest of Node's EventEmitter listener API", async () => {
+    const { socket } = await pair();
+    const order: string[] = [];
+    socket.on("x", () => order.push("on"));
+    socket.prependListener("x", () => order.push("prepend"));
+    socket.prependOnceListener("x", () => order.push("prepend-once"));
+    socket.dispatch("x", []);
+    socket.dispatch("x", []);
+    assert.deepEqual(order, ["prepend-once", "prepend", "on", "prepend", "on"]);
+    assert.deepEqual(socket.eventNames(), ["x"]);
+    assert.equal(socket.rawListeners("x").length, 2);
+    assert.equal(socket.setMaxListeners(50), socket);
+  });
+
+  it("shows at most one warning a second for failing listeners", async () => {
+    const { io, url } = await startServer();
+    io.on("connection", (socket) => {
+      socket.on("boom", () => Promise.reject(new Error("failing handler")));
+      socket.on("sync", (ack: () => void) => ack());
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const client = await connected(url);
+      for (let i = 0; i < 20; i++) client.emit("boom");
+      await client.timeout(2000).emitWithAck("sync");
+      await delay(10); // the rejections settle after the handlers return
+      assert.ok(warnings.length <= 1, `${warnings.length} warnings`);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});

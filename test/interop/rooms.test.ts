@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { ArgumentError, TimeoutError, type Server, type Socket } from "../../src/index.js";
-import { closeAll, connected, delay, once, startServer, until, type ClientSocket } from "../helpers/peers.js";
+import { closeAll, connect, connected, delay, once, startServer, until, type ClientSocket } from "../helpers/peers.js";
 
 afterEach(closeAll);
 
@@ -224,5 +224,84 @@ describe("volatile and compress", () => {
     peers[0]!.socket.compress(true).emit("news", 4);
     await settle(peers);
     assert.deepEqual(peers[0]!.news, [1, 2, 3, 4]);
+  });
+});
+
+describe("rooms and acknowledgements after review", () => {
+  it("forgets rooms joined by a socket the middleware refused, or after it left", async () => {
+    const { io, url } = await startServer();
+    io.use((socket, next) => {
+      void socket.join("joined-then-refused");
+      next(new Error("no"));
+    });
+    await once(connect(url), "connect_error");
+    assert.equal(io.sockets.adapter.rooms.has("joined-then-refused"), false);
+
+    const other = io.of("/late");
+    other.on("connection", async (socket) => {
+      await delay(30);
+      void socket.join("joined-after-leaving");
+    });
+    const client = await connected(`${url}/late`);
+    client.disconnect();
+    await delay(60);
+    assert.equal(other.adapter.rooms.has("joined-after-leaving"), false);
+  });
+
+  it("lists each socket's own room in adapter.rooms and its rooms in adapter.sids, as Socket.IO does", async () => {
+    const { io, peers } = await group(2);
+    const [a, b] = peers.map((peer) => peer.socket.id) as [string, string];
+    await peers[0]!.socket.join("public");
+    const { rooms, sids } = io.sockets.adapter;
+    assert.deepEqual([...rooms.get(a)!], [a]);
+    assert.deepEqual([...rooms.get("public")!], [a]);
+    assert.equal(rooms.size, 3);
+    assert.deepEqual([...rooms.keys()].sort(), [a, b, "public"].sort());
+    assert.deepEqual([...sids.get(a)!].sort(), [a, "public"].sort());
+    assert.equal(sids.has(b), true);
+    const publicRooms = [...rooms.keys()].filter((room) => !sids.has(room));
+    assert.deepEqual(publicRooms, ["public"]);
+  });
+
+  it("releases pending broadcast acks of children when a parent's broadcast times out", async () => {
+    const { io, url } = await startServer({ maxPendingAcks: 2 });
+    const parent = io.of(/^\/kids-\d+$/);
+    await connected(`${url}/kids-1`); // never answers "vote"
+    for (let round = 0; round < 4; round++) {
+      await assert.rejects(parent.timeout(20).emitWithAck("vote"), TimeoutError);
+    }
+    const [child] = [...parent.children];
+    const [socket] = [...child!.sockets.values()];
+    assert.doesNotThrow(() => socket!.emit("still-room-for-acks", () => undefined));
+  });
+
+  it("keeps acknowledgement ids apart between a parent's broadcast and a child's own emits", async () => {
+    const { io, url } = await startServer();
+    const parent = io.of(/^\/ids-\d+$/);
+    const joined = once<[Socket]>(parent, "connection");
+    const client = await connected(`${url}/ids-1`);
+    const [socket] = await joined;
+    client.on("q1", (ack: (value: string) => void) => setTimeout(() => ack("answer-to-q1"), 20));
+    client.on("q2", (ack: (value: string) => void) => ack("answer-to-q2"));
+    const first = socket.timeout(2000).emitWithAck("q1");
+    const all: unknown = await parent.timeout(2000).emitWithAck("q2");
+    assert.deepEqual(all, ["answer-to-q2"]);
+    assert.equal(await first, "answer-to-q1");
+  });
+
+  it("reports, never throws, a broadcast ack callback that fails", async () => {
+    const { io } = await group(1);
+    const errors: string[] = [];
+    io.sockets.on("error", (error) => errors.push(error.message));
+    io.to("nobody")
+      .timeout(1000)
+      .emit("vote", () => {
+        throw new Error("on completion");
+      });
+    io.timeout(20).emit("vote", () => {
+      throw new Error("on timeout");
+    });
+    await until(() => errors.length === 2);
+    assert.deepEqual(errors.sort(), ["on completion", "on timeout"]);
   });
 });

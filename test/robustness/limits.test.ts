@@ -14,7 +14,7 @@ import {
   type Server,
   type Socket,
 } from "../../src/index.js";
-import { closeAll, delay, once, RawClient, until } from "../helpers/peers.js";
+import { closeAll, connected, delay, once, RawClient, until } from "../helpers/peers.js";
 import { assertStillServing, setupHonestPeer, within } from "../helpers/honest-peer.js";
 import { closeCode, destroyRawTcp, Opcode, TcpWebSocket } from "../helpers/raw-tcp.js";
 
@@ -332,6 +332,32 @@ describe("slow consumer (maxBufferedBytes)", () => {
     assert.ok(received.equals(payload));
     await until(() => chunks.length === 8);
     await assertStillServing(fixture);
+  });
+
+  it("lets every other recipient see the same order when a slow consumer is cut off mid-broadcast", async () => {
+    const fixture = await setupHonestPeer({ maxBufferedBytes: 64 * 1024 });
+    const { io, honest } = fixture;
+    io.on("connection", (socket) =>
+      socket.on("disconnect", (reason) => {
+        if (reason === "slow consumer") io.emit("left", socket.id);
+      }),
+    );
+    const { client, id } = await TcpWebSocket.connected(fixture.server.port);
+    client.pause();
+    const later = await connected(fixture.server.url); // iterated after the slow socket
+    const seen = { honest: [] as string[], later: [] as string[] };
+    honest.onAny((event: string) => seen.honest.push(event));
+    later.onAny((event: string) => seen.later.push(event));
+    const slow = io.sockets.sockets.get(id)!;
+    const chunk = "f".repeat(64 * 1024);
+    for (let round = 0; round < 500 && slow.conn.transport.backlogBytes <= 64 * 1024; round++) {
+      io.to(id).emit("fill", chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    io.emit("msg");
+    await until(() => seen.honest.includes("left") && seen.later.includes("left"));
+    assert.deepEqual(seen.honest, ["msg", "left"]);
+    assert.deepEqual(seen.later, ["msg", "left"]);
   });
 
   it("keeps a broadcast flowing to honest peers while it cuts off a slow one", async () => {

@@ -126,6 +126,25 @@ describe("options", () => {
     }
   });
 
+  it("refuses an unknown option, such as a typo", () => {
+    assert.throws(
+      () => new Server({ pingTimout: 1000 } as never),
+      (error) => error instanceof ArgumentError && /`pingTimout` must be a known option/.test(error.message),
+    );
+  });
+
+  it("accepts Socket.IO options for features not built yet, and refuses those that would change behaviour", () => {
+    assert.doesNotThrow(() => new Server({ serveClient: false, upgradeTimeout: 5000, allowEIO3: false }));
+    for (const options of [
+      { allowEIO3: true },
+      { parser: {} },
+      { perMessageDeflate: true },
+      { connectionStateRecovery: {} },
+    ]) {
+      assert.throws(() => new Server(options as never), ArgumentError, JSON.stringify(options));
+    }
+  });
+
   it("ignores options set to undefined instead of wiping the default", () => {
     const io = new Server({ pingInterval: undefined } as never);
     assert.equal(io.options.pingInterval, 25_000);
