@@ -11,6 +11,7 @@ import {
   checkWebSocketHandshake,
   HandshakeError,
   parseRequestTarget,
+  pathnameOf,
   refuseRequest,
   refuseUpgrade,
 } from "./handshake.js";
@@ -82,7 +83,7 @@ export class EngineServer implements SessionHost {
     const listeners = server.listeners("request") as RequestListener[];
     server.removeAllListeners("request");
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-      if (parseRequestTarget(request.url).pathname === path) return this.handleRequest(request, response);
+      if (pathnameOf(request.url) === path) return this.handleRequest(request, response);
       if (listeners.length === 0) {
         response.writeHead(404).end();
         return;
@@ -91,7 +92,7 @@ export class EngineServer implements SessionHost {
     });
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (claimedSockets.has(socket)) return;
-      if (parseRequestTarget(request.url).pathname === path) {
+      if (pathnameOf(request.url) === path) {
         claimedSockets.add(socket);
         return this.handleUpgrade(request, socket, head);
       }

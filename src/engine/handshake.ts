@@ -32,6 +32,13 @@ export interface RequestTarget {
   query: ParsedUrlQuery;
 }
 
+/** The path of a request URL, without its query: all that routing needs. */
+export function pathnameOf(url: string | undefined): string {
+  const text = url ?? "/";
+  const mark = text.indexOf("?");
+  return mark === -1 ? text : text.slice(0, mark);
+}
+
 /** Splits `request.url` without building a URL object. */
 export function parseRequestTarget(url: string | undefined): RequestTarget {
   const text = url ?? "/";

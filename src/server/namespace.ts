@@ -188,27 +188,30 @@ export class Namespace<
   addSocket(connection: Connection, auth: Record<string, unknown> | undefined): void {
     const socket = new Socket(this, connection, auth);
     connection.reserve(this.name, socket);
+    if (this.#middlewares.length === 0) return this.#accept(socket, connection);
     this.#pending++;
     runMiddlewares(this.#middlewares, socket, (error) => {
       this.#pending--;
-      if (!connection.isOpen || error !== undefined) {
-        socket.abandon();
-        if (connection.isOpen) {
-          connection.release(this.name);
-          connection.writePacket({
-            type: PacketType.CONNECT_ERROR,
-            namespace: this.name,
-            data: connectErrorData(error!),
-          });
-        }
-        return this.#checkEmpty();
+      if (connection.isOpen && error === undefined) return this.#accept(socket, connection);
+      socket.abandon();
+      if (connection.isOpen) {
+        connection.release(this.name);
+        connection.writePacket({
+          type: PacketType.CONNECT_ERROR,
+          namespace: this.name,
+          data: connectErrorData(error!),
+        });
       }
-      this.sockets.set(socket.id, socket);
-      socket.onConnect();
-      connection.didConnect();
-      this.emitReserved("connect", socket);
-      this.emitReserved("connection", socket);
+      this.#checkEmpty();
     });
+  }
+
+  #accept(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, connection: Connection): void {
+    this.sockets.set(socket.id, socket);
+    socket.onConnect();
+    connection.didConnect();
+    this.emitReserved("connect", socket);
+    this.emitReserved("connection", socket);
   }
 
   /** @internal */
