@@ -91,9 +91,10 @@ export class EngineServer implements SessionHost {
       for (const listener of listeners) listener.call(server, request, response);
     });
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (claimedSockets.has(socket)) return;
+      const isShared = engineListenerCounts.get(server)! > 1;
+      if (isShared && claimedSockets.has(socket)) return;
       if (pathnameOf(request.url) === path) {
-        claimedSockets.add(socket);
+        if (isShared) claimedSockets.add(socket);
         return this.handleUpgrade(request, socket, head);
       }
       // Node destroys unclaimed upgrades only while nobody listens; engines listen, so
