@@ -155,13 +155,17 @@ async function latencyEcho({ port, warmupMs, measureMs }) {
   const peers = await connectPeers(port, 10);
   const samples = [];
   let recording = false;
-  const timers = peers.map((peer) => {
+  // Each client on its own 1 ms offset: clients are not synchronized in life, and a
+  // burst of ten requests would measure the queue of the burst, not the server.
+  const timers = [];
+  peers.forEach((peer, index) => {
     const sentAt = new Map();
     peer.onAck = (id) => {
       if (recording) samples.push(performance.now() - sentAt.get(id));
       sentAt.delete(id);
     };
-    return setInterval(() => sentAt.set(peer.emitWithAck(ECHO), performance.now()), 10);
+    const send = () => sentAt.set(peer.emitWithAck(ECHO), performance.now());
+    timers.push(setTimeout(() => timers.push(setInterval(send, 10)), index));
   });
   await sleep(warmupMs);
   recording = true;
