@@ -52,6 +52,6 @@ export type {
   EventNamesWithAck,
   EventParams,
   EventsMap,
-} from "./server/typed-events.js";
+} from "./events/typed-events.js";
 export { ArgumentError, EnchufeError, ErrorCode, ProtocolError, TimeoutError, isEnchufeError } from "./errors.js";
 export type { TransportName } from "./transports/transport.js";

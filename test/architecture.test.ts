@@ -12,12 +12,13 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../..", "src");
 /** Which layers each layer may import (itself always allowed). */
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
+  events: [],
   protocol: ["errors"],
   transports: ["protocol", "errors"],
-  engine: ["transports", "protocol", "errors"],
+  engine: ["transports", "protocol", "events", "errors"],
   cluster: ["protocol", "errors"],
-  server: ["cluster", "engine", "protocol", "errors"],
-  index: ["server", "cluster", "engine", "transports", "protocol", "errors"],
+  server: ["cluster", "engine", "protocol", "events", "errors"],
+  index: ["server", "cluster", "engine", "transports", "protocol", "events", "errors"],
 };
 
 /** Layers that must stay free of I/O: no Node built-in, no socket library. */

@@ -24,12 +24,25 @@ describe("exports", () => {
     ]);
   });
 
+  it("enchufe/engine exports the Engine.IO server", async () => {
+    const module = (await import("enchufe/engine")) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(module).sort(), [
+      "ENGINE_DEFAULTS",
+      "EngineServer",
+      "HandshakeError",
+      "Session",
+      "attach",
+      "listen",
+    ]);
+  });
+
   it("enchufe/protocol exports the pure codecs", async () => {
     const module = (await import("enchufe/protocol")) as Record<string, unknown>;
     assert.deepEqual(Object.keys(module).sort(), [
       "DECODER_DEFAULTS",
       "EncodedPacket",
       "EnginePacketType",
+      "EnginePayloadDecoder",
       "ErrorCode",
       "FramingSlot",
       "PacketType",

@@ -1,7 +1,8 @@
 // The `cors.origin` check. Socket.IO checks it only for HTTP requests; we apply it
 // to WebSocket handshakes as well, where browsers send Origin but never enforce it.
 // The values mean what they mean to the `cors` package Socket.IO uses.
-import type { CorsOrigin } from "./options.js";
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { CorsOptions, CorsOrigin } from "./options.js";
 
 type StaticOrigin = boolean | string | RegExp | readonly (string | RegExp)[];
 
@@ -45,4 +46,35 @@ export function checkOrigin(
   } catch {
     done(null, false);
   }
+}
+
+const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"];
+
+/**
+ * The CORS headers of the answer to an allowed request (or preflight) from a
+ * browser page: none without an Origin header or with `origin: false`.
+ */
+export function corsHeaders(request: IncomingMessage, cors: CorsOptions, isPreflight: boolean): OutgoingHttpHeaders {
+  const { origin } = request.headers;
+  if (origin === undefined || cors.origin === false) return {};
+  const isAnyOrigin = cors.origin === undefined || cors.origin === true || cors.origin === "*";
+  // "*" cannot go with credentials; a named origin makes the answer vary with the request's.
+  const headers: OutgoingHttpHeaders =
+    isAnyOrigin && cors.credentials !== true
+      ? { "Access-Control-Allow-Origin": "*" }
+      : { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+  if (cors.credentials === true) headers["Access-Control-Allow-Credentials"] = "true";
+  if (!isPreflight) {
+    if (cors.exposedHeaders !== undefined) headers["Access-Control-Expose-Headers"] = cors.exposedHeaders.join(",");
+    return headers;
+  }
+  headers["Access-Control-Allow-Methods"] = (cors.methods ?? DEFAULT_METHODS).join(",");
+  const asked = request.headers["access-control-request-headers"];
+  const allowed = cors.allowedHeaders?.join(",") ?? asked;
+  if (allowed !== undefined) headers["Access-Control-Allow-Headers"] = allowed;
+  if (cors.allowedHeaders === undefined && asked !== undefined) {
+    headers.Vary = [headers.Vary, "Access-Control-Request-Headers"].filter(Boolean).join(", ");
+  }
+  if (cors.maxAge !== undefined) headers["Access-Control-Max-Age"] = String(cors.maxAge);
+  return headers;
 }

@@ -1,14 +1,20 @@
-// The Engine.IO server: takes requests on its path from an HTTP server, checks
-// handshakes, opens sessions and keeps them until they close. The Socket.IO layer
-// receives each new session through `onSession`.
+// The Engine.IO server: takes the requests for its path from HTTP servers, checks
+// handshakes, opens sessions over polling or WebSocket, routes each later request
+// to its session, upgrades polling sessions, and keeps sessions until they close.
+// The Socket.IO layer and `enchufe/engine` users both listen to its `connection`.
 import type { Buffer } from "node:buffer";
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { TypedEmitter } from "../events/typed-emitter.js";
 import { EnginePacketType } from "../protocol/engine-packet.js";
-import { WebSocketUpgrader, type WebSocketTransport } from "../transports/websocket.js";
-import { checkOrigin } from "./cors.js";
+import { PollingTransport } from "../transports/polling.js";
+import type { Transport } from "../transports/transport.js";
+import { WebSocketUpgrader } from "../transports/websocket.js";
+import { clientAddress } from "./address.js";
+import { sessionCookie } from "./cookie.js";
+import { checkOrigin, corsHeaders } from "./cors.js";
 import {
-  checkWebSocketHandshake,
+  classifyRequest,
   HandshakeError,
   parseRequestTarget,
   pathnameOf,
@@ -16,12 +22,33 @@ import {
   refuseUpgrade,
 } from "./handshake.js";
 import { Heartbeat } from "./heartbeat.js";
-import type { ResolvedEngineOptions } from "./options.js";
+import {
+  enginePath,
+  resolveEngineOptions,
+  type EngineOptions,
+  type EngineTransportName,
+  type ResolvedEngineOptions,
+} from "./options.js";
 import { Session, type SessionHost } from "./session.js";
 import { generateId } from "./session-id.js";
 
 /** The HTTP servers an engine attaches to: `http`, `https` and anything shaped like them. */
 export type HttpServerLike = Pick<HttpServer, "on" | "listeners" | "removeAllListeners" | "listenerCount">;
+
+/** A refused request, as the `connection_error` event reports it. */
+export interface ConnectionError {
+  request: IncomingMessage;
+  code: HandshakeError;
+  message: string;
+}
+
+/** The events of an Engine.IO server. */
+export interface EngineServerEvents {
+  /** A session opened (over polling or WebSocket). */
+  connection: (session: Session) => void;
+  /** A request to the engine's path was refused. */
+  connection_error: (error: ConnectionError) => void;
+}
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -29,7 +56,7 @@ function ignoreError(): void {
   // Errors of a socket still in its handshake end in its close; nothing else to do.
 }
 
-/** How long `cors.origin` and `allowRequest` may take to answer before the handshake is refused. */
+/** How long `cors.origin` and `allowRequest` may take to answer before the request is refused. */
 const HOOK_TIMEOUT_MS = 10_000;
 
 // Several engines may share an HTTP server (different paths, or two Servers by
@@ -38,32 +65,46 @@ const HOOK_TIMEOUT_MS = 10_000;
 const claimedSockets = new WeakSet<Duplex>();
 const engineListenerCounts = new WeakMap<object, number>();
 
-/** Accepts Engine.IO sessions on one path of one or more HTTP servers. */
-export class EngineServer implements SessionHost {
+const MESSAGES = ["Transport unknown", "Session ID unknown", "Bad handshake method", "Bad request", "Forbidden"];
+
+/**
+ * Accepts Engine.IO sessions on one path of one or more HTTP servers.
+ *
+ * @example
+ * const engine = new EngineServer({ path: "/engine.io" });
+ * engine.attach(httpServer);
+ * engine.on("connection", (session) => session.on("message", (data) => session.send(data)));
+ */
+export class EngineServer extends TypedEmitter<Record<never, never>, EngineServerEvents> implements SessionHost {
   readonly options: ResolvedEngineOptions;
-  /** Open sessions by id. */
+  /** Sessions by id: open ones, and closing ones whose client is still being told. */
   readonly sessions = new Map<string, Session>();
   readonly #heartbeat: Heartbeat;
   readonly #upgrader: WebSocketUpgrader;
-  readonly #onSession: (session: Session) => void;
-  readonly #openSuffix: string;
+  readonly #openSuffixes: Readonly<Record<EngineTransportName, string>>;
   readonly #attached = new WeakSet<object>();
 
-  constructor(options: ResolvedEngineOptions, onSession: (session: Session) => void) {
-    this.options = options;
-    this.#onSession = onSession;
-    this.#heartbeat = new Heartbeat(this.sessions, options.pingInterval, options.pingTimeout);
-    this.#upgrader = new WebSocketUpgrader({ maxPayload: options.maxHttpBufferSize });
+  /**
+   * Creates an engine; `attach()` it to an HTTP server.
+   *
+   * @throws ArgumentError when an option is invalid.
+   */
+  constructor(options: EngineOptions = {}) {
+    super();
+    this.options = resolveEngineOptions(options);
+    const { pingInterval, pingTimeout, maxHttpBufferSize, allowUpgrades, transports } = this.options;
+    this.#heartbeat = new Heartbeat(this.sessions, pingInterval, pingTimeout);
+    this.#upgrader = new WebSocketUpgrader({ maxPayload: maxHttpBufferSize });
     // engine.io-protocol-v4.md › "Handshake": everything after the sid is the same for every session.
-    this.#openSuffix = JSON.stringify({
-      upgrades: [],
-      pingInterval: options.pingInterval,
-      pingTimeout: options.pingTimeout,
-      maxPayload: options.maxHttpBufferSize,
-    }).slice(1);
+    const suffix = (upgrades: string[]): string =>
+      JSON.stringify({ upgrades, pingInterval, pingTimeout, maxPayload: maxHttpBufferSize }).slice(1);
+    this.#openSuffixes = {
+      polling: suffix(allowUpgrades && transports.includes("websocket") ? ["websocket"] : []),
+      websocket: suffix([]),
+    };
   }
 
-  /** The number of open sessions. */
+  /** The number of sessions, closing ones included. */
   get clientsCount(): number {
     return this.sessions.size;
   }
@@ -72,13 +113,18 @@ export class EngineServer implements SessionHost {
     return this.options.maxBufferedBytes;
   }
 
+  get upgradeTimeout(): number {
+    return this.options.upgradeTimeout;
+  }
+
   /**
-   * Routes requests for `path` (say `/socket.io/`) to this engine; every other
-   * request still reaches the server's own listeners, untouched.
+   * Routes the requests for the engine's path (`options.path`) of `server` here;
+   * every other request still reaches the server's own listeners, untouched.
    */
-  attach(server: HttpServerLike, path: string): void {
-    if (this.#attached.has(server)) return;
+  attach(server: HttpServerLike): this {
+    if (this.#attached.has(server)) return this;
     this.#attached.add(server);
+    const path = enginePath(this.options);
     engineListenerCounts.set(server, (engineListenerCounts.get(server) ?? 0) + 1);
     const listeners = server.listeners("request") as RequestListener[];
     server.removeAllListeners("request");
@@ -107,70 +153,129 @@ export class EngineServer implements SessionHost {
         });
       }
     });
+    return this;
   }
 
-  /** Answers a plain HTTP request to the engine's path. */
+  /** Answers an HTTP request to the engine's path: polling, and CORS preflights. */
   handleRequest(request: IncomingMessage, response: ServerResponse): void {
     const { query } = parseRequestTarget(request.url);
-    if (query.EIO !== "4") return refuseRequest(response, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION);
-    // engine.io-protocol-v4.md › "WebSocket": a websocket handshake must be an upgrade.
-    const code = query.transport === "websocket" ? HandshakeError.BAD_REQUEST : HandshakeError.UNKNOWN_TRANSPORT;
-    refuseRequest(response, code);
+    const { cors } = this.options;
+    const isPreflight = request.method === "OPTIONS";
+    this.#decide(request, !isPreflight && query.sid === undefined, (isAllowed, message) => {
+      if (!isAllowed) return this.#refuse(request, response, HandshakeError.FORBIDDEN, message);
+      const headers = cors === undefined ? {} : corsHeaders(request, cors, isPreflight);
+      // Classified once the hooks answered: the session may have moved on meanwhile.
+      const target = isPreflight ? undefined : classifyRequest(request, query, this.options, this.sessions, false);
+      if (target === undefined) {
+        if (cors === undefined) return this.#refuse(request, response, HandshakeError.BAD_HANDSHAKE_METHOD);
+        response.writeHead(204, { ...headers, "Content-Length": 0 }).end();
+      } else if (target.kind === "refused") {
+        this.#refuse(request, response, target.code, undefined, headers);
+      } else if (target.kind === "handshake") {
+        this.#openPolling(request, response, headers);
+      } else {
+        const transport = target.session.transport as PollingTransport;
+        if (request.method === "GET") transport.handleGet(request, response, headers);
+        else transport.handlePost(request, response, headers);
+      }
+    });
   }
 
-  /** Answers an upgrade request to the engine's path: a WebSocket handshake. */
+  /** Answers an upgrade request to the engine's path: a WebSocket handshake, or an upgrade. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on("error", ignoreError);
     const { query } = parseRequestTarget(request.url);
-    const code = checkWebSocketHandshake(request, query, this.options);
-    if (code !== undefined) return refuseUpgrade(socket, code);
+    const early = classifyRequest(request, query, this.options, this.sessions, true);
+    if (early.kind === "refused") return this.#refuseUpgrade(request, socket, early.code);
+    this.#decide(request, early.kind === "handshake", (isAllowed, message) => {
+      if (!isAllowed) return this.#refuseUpgrade(request, socket, HandshakeError.FORBIDDEN, message);
+      if (socket.destroyed) return;
+      // Classified again once the hooks answered: the session may have moved on meanwhile.
+      const target = classifyRequest(request, query, this.options, this.sessions, true);
+      if (target.kind === "refused") return this.#refuseUpgrade(request, socket, target.code);
+      const id = target.kind === "handshake" ? generateId() : undefined;
+      const { cookie } = this.options;
+      const headers = id !== undefined && cookie !== false ? [`Set-Cookie: ${sessionCookie(id, cookie)}`] : [];
+      this.#upgrader.upgrade(request, socket, head, headers, (transport) => {
+        socket.removeListener("error", ignoreError); // ws listens from here on
+        if (target.kind === "session") target.session.startUpgrade(transport);
+        else this.#open(id!, transport, request);
+      });
+    });
+  }
+
+  /** Closes every session; WebSocket clients see the transport close, polling clients a close packet. */
+  close(): void {
+    for (const session of [...this.sessions.values()]) session.close();
+    this.#heartbeat.stop();
+  }
+
+  /** @internal */
+  removeSession(session: Session): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+  }
+
+  /**
+   * Runs the application's hooks on a request: `cors.origin` on every one,
+   * `allowRequest` on handshakes. Whatever they do, `done` runs once.
+   */
+  #decide(request: IncomingMessage, isHandshake: boolean, done: (isAllowed: boolean, message?: string) => void): void {
     const { cors, allowRequest } = this.options;
-    if (cors === undefined && allowRequest === undefined) return this.#upgrade(request, socket, head);
-    // The application's hooks decide; whatever they do, the handshake is settled once.
+    const hook = isHandshake ? allowRequest : undefined;
+    if (cors === undefined && hook === undefined) return done(true);
     let isSettled = false;
     const settle = (isAllowed: boolean, message?: string): void => {
       if (isSettled) return;
       isSettled = true;
       clearTimeout(timer);
-      if (isAllowed) this.#upgrade(request, socket, head);
-      else refuseUpgrade(socket, HandshakeError.FORBIDDEN, message);
+      done(isAllowed, message);
     };
     const timer = setTimeout(settle, HOOK_TIMEOUT_MS, false, "handshake check timed out");
     checkOrigin(request.headers.origin, cors?.origin, (isOriginAllowed) => {
-      if (!isOriginAllowed || allowRequest === undefined) return settle(isOriginAllowed);
+      if (!isOriginAllowed || hook === undefined) return settle(isOriginAllowed);
       try {
-        allowRequest(request, (message, success) => settle(success === true, message ?? undefined));
+        hook(request, (message, success) => settle(success === true, message ?? undefined));
       } catch {
         settle(false, "allowRequest threw");
       }
     });
   }
 
-  /** Closes every session; clients see the transport close. */
-  close(): void {
-    for (const session of this.sessions.values()) session.close();
-    this.#heartbeat.stop();
-  }
-
-  /** @internal */
-  removeSession(session: Session): void {
-    this.sessions.delete(session.id);
-  }
-
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (socket.destroyed) return;
-    this.#upgrader.upgrade(request, socket, head, (transport) => {
-      socket.removeListener("error", ignoreError); // ws listens from here on
-      this.#open(transport, request);
+  #openPolling(request: IncomingMessage, response: ServerResponse, headers: OutgoingHttpHeaders): void {
+    const { maxHttpBufferSize, maxPayloadPackets, httpCompression, cookie } = this.options;
+    const transport = new PollingTransport({
+      maxHttpBufferSize,
+      maxPayloadPackets,
+      compressionThreshold: httpCompression === false ? false : httpCompression.threshold,
     });
+    const id = generateId();
+    const cookieHeaders = cookie === false ? {} : { "Set-Cookie": sessionCookie(id, cookie) };
+    this.#open(id, transport, request);
+    transport.handleGet(request, response, { ...headers, ...cookieHeaders });
   }
 
-  #open(transport: WebSocketTransport, request: IncomingMessage): void {
-    const id = generateId();
-    const session = new Session(id, transport, request, this);
+  #open(id: string, transport: Transport, request: IncomingMessage): void {
+    const session = new Session(id, transport, request, clientAddress(request, this.options.trustProxy), this);
     this.sessions.set(id, session);
-    session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${this.#openSuffix}` });
+    const suffix = this.#openSuffixes[transport.name as EngineTransportName];
+    session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${suffix}` });
     this.#heartbeat.start();
-    this.#onSession(session);
+    this.emitReserved("connection", session);
+  }
+
+  #refuse(
+    request: IncomingMessage,
+    response: ServerResponse,
+    code: HandshakeError,
+    message?: string,
+    headers?: OutgoingHttpHeaders,
+  ): void {
+    this.emitReserved("connection_error", { request, code, message: message ?? MESSAGES[code]! });
+    refuseRequest(response, code, message, headers);
+  }
+
+  #refuseUpgrade(request: IncomingMessage, socket: Duplex, code: HandshakeError, message?: string): void {
+    this.emitReserved("connection_error", { request, code, message: message ?? MESSAGES[code]! });
+    refuseUpgrade(socket, code, message);
   }
 }

@@ -1,10 +1,10 @@
 // Checking a handshake request and refusing a bad one the way engine.io does: a
 // 400 (403 when forbidden) with a JSON body `{ code, message }`.
 import { Buffer } from "node:buffer";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { parse, type ParsedUrlQuery } from "node:querystring";
 import type { Duplex } from "node:stream";
-import type { ResolvedEngineOptions } from "./options.js";
+import type { EngineTransportName, ResolvedEngineOptions } from "./options.js";
 
 /** engine.io's handshake error codes, which clients receive in the JSON body. */
 export const HandshakeError = {
@@ -58,24 +58,53 @@ export function queryOf(url: string): Record<string, string> {
   return mark === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(mark + 1)));
 }
 
+/** What a request to the engine's path is, once its query passed the rules. */
+export type RequestKind<S> =
+  | { kind: "handshake"; transport: EngineTransportName }
+  | { kind: "session"; session: S }
+  | { kind: "refused"; code: HandshakeError };
+
+/** What the rules need of a session. */
+interface KnownSession {
+  readonly transport: { readonly name: string };
+  readonly upgrading: boolean;
+}
+
 /**
- * The first rule of engine.io-protocol-v4.md › "Transports" that a WebSocket
- * handshake breaks, or `undefined` when it breaks none.
+ * Checks a request against engine.io-protocol-v4.md › "Transports" and "Upgrade":
+ * a new session's handshake, a request (or WebSocket upgrade) of a known session,
+ * or the first rule it breaks. `isUpgrade` is true for an HTTP Upgrade request.
  */
-export function checkWebSocketHandshake(
+export function classifyRequest<S extends KnownSession>(
   request: IncomingMessage,
   query: ParsedUrlQuery,
   options: ResolvedEngineOptions,
-): HandshakeError | undefined {
-  if (query.EIO !== "4") return HandshakeError.UNSUPPORTED_PROTOCOL_VERSION;
-  const { transport } = query;
-  if (typeof transport !== "string" || transport !== "websocket" || !options.transports.includes(transport)) {
-    return HandshakeError.UNKNOWN_TRANSPORT;
+  sessions: ReadonlyMap<string, S>,
+  isUpgrade: boolean,
+): RequestKind<S> {
+  const refused = (code: HandshakeError): RequestKind<S> => ({ kind: "refused", code });
+  if (query.EIO !== "4") return refused(HandshakeError.UNSUPPORTED_PROTOCOL_VERSION);
+  const { transport, sid } = query;
+  if (typeof transport !== "string" || !(options.transports as readonly string[]).includes(transport)) {
+    return refused(HandshakeError.UNKNOWN_TRANSPORT);
   }
-  if (request.method !== "GET") return HandshakeError.BAD_HANDSHAKE_METHOD;
-  // Upgrading a polling session (a `sid` in the query) comes with the polling transport.
-  if (query.sid !== undefined) return HandshakeError.UNKNOWN_SID;
-  return undefined;
+  // A WebSocket comes as an Upgrade request, polling as plain requests, never the other way.
+  if ((transport === "websocket") !== isUpgrade) return refused(HandshakeError.BAD_REQUEST);
+  if (sid === undefined) {
+    if (request.method !== "GET") return refused(HandshakeError.BAD_HANDSHAKE_METHOD);
+    return { kind: "handshake", transport: transport as EngineTransportName };
+  }
+  const session = typeof sid === "string" ? sessions.get(sid) : undefined;
+  if (session === undefined) return refused(HandshakeError.UNKNOWN_SID);
+  if (isUpgrade) {
+    // One WebSocket per session, and only from polling (engine.io-protocol-v4.md › "WebSocket").
+    const canUpgrade = options.allowUpgrades && session.transport.name === "polling" && !session.upgrading;
+    return canUpgrade && request.method === "GET" ? { kind: "session", session } : refused(HandshakeError.BAD_REQUEST);
+  }
+  // Requests with the sid of an upgraded session are refused: it no longer polls.
+  if (session.transport.name !== transport) return refused(HandshakeError.BAD_REQUEST);
+  if (request.method !== "GET" && request.method !== "POST") return refused(HandshakeError.BAD_REQUEST);
+  return { kind: "session", session };
 }
 
 function errorBody(code: HandshakeError, message: string | undefined): string {
@@ -86,10 +115,16 @@ function statusLine(code: HandshakeError): string {
   return code === HandshakeError.FORBIDDEN ? "403 Forbidden" : "400 Bad Request";
 }
 
-/** Refuses a plain HTTP request to the engine's path. */
-export function refuseRequest(response: ServerResponse, code: HandshakeError, message?: string): void {
+/** Refuses a plain HTTP request to the engine's path (with `headers`: CORS, for a browser to read it). */
+export function refuseRequest(
+  response: ServerResponse,
+  code: HandshakeError,
+  message?: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   const body = errorBody(code, message);
   response.writeHead(code === HandshakeError.FORBIDDEN ? 403 : 400, {
+    ...headers,
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(body),
   });

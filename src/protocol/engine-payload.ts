@@ -31,18 +31,55 @@ export function encodeEnginePayload(packets: readonly EnginePacket[]): string {
  * @throws ProtocolError on an empty payload, a bad packet, or more than `maxPackets` packets.
  */
 export function decodeEnginePayload(payload: string, options: DecodePayloadOptions = {}): EnginePacket[] {
-  const maxPackets = options.maxPackets ?? 256;
-  const packets: EnginePacket[] = [];
-  let start = 0;
-  while (start <= payload.length) {
-    if (packets.length === maxPackets) {
-      throw new ProtocolError(ErrorCode.PACKET_LIMIT, `payload holds more than ${maxPackets} packets`);
-    }
-    let end = payload.indexOf(RECORD_SEPARATOR, start);
-    if (end === -1) end = payload.length;
-    const chunk = payload.slice(start, end);
-    packets.push(chunk.startsWith("b") ? decodeEnginePacket(decodeBase64(chunk.slice(1))) : decodeEnginePacket(chunk));
-    start = end + 1;
+  const decoder = new EnginePayloadDecoder(options);
+  return [...decoder.push(payload), ...decoder.end()];
+}
+
+/**
+ * Decodes a polling payload as it arrives, a piece of text at a time: each packet
+ * comes out as soon as its separator does, so a body is never held whole.
+ */
+export class EnginePayloadDecoder {
+  readonly #maxPackets: number;
+  #partial = "";
+  #count = 0;
+
+  constructor(options: DecodePayloadOptions = {}) {
+    this.#maxPackets = options.maxPackets ?? 256;
   }
-  return packets;
+
+  /**
+   * Takes the next piece of the payload and returns the packets it completed.
+   *
+   * @throws ProtocolError on a bad packet or more than `maxPackets` packets.
+   */
+  push(text: string): EnginePacket[] {
+    const packets: EnginePacket[] = [];
+    let start = 0;
+    for (let end = text.indexOf(RECORD_SEPARATOR); end !== -1; end = text.indexOf(RECORD_SEPARATOR, start)) {
+      packets.push(this.#decode(this.#partial + text.slice(start, end)));
+      this.#partial = "";
+      start = end + 1;
+    }
+    this.#partial += text.slice(start);
+    return packets;
+  }
+
+  /**
+   * The payload is complete: returns its last packet.
+   *
+   * @throws ProtocolError when that packet is empty or bad.
+   */
+  end(): EnginePacket[] {
+    const last = this.#partial;
+    this.#partial = "";
+    return [this.#decode(last)];
+  }
+
+  #decode(text: string): EnginePacket {
+    if (++this.#count > this.#maxPackets) {
+      throw new ProtocolError(ErrorCode.PACKET_LIMIT, `payload holds more than ${this.#maxPackets} packets`);
+    }
+    return text.startsWith("b") ? decodeEnginePacket(decodeBase64(text.slice(1))) : decodeEnginePacket(text);
+  }
 }

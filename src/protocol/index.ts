@@ -6,7 +6,7 @@
  */
 export { EnginePacketType, encodeEnginePacket, decodeEnginePacket } from "./engine-packet.js";
 export type { EnginePacket } from "./engine-packet.js";
-export { RECORD_SEPARATOR, encodeEnginePayload, decodeEnginePayload } from "./engine-payload.js";
+export { RECORD_SEPARATOR, encodeEnginePayload, decodeEnginePayload, EnginePayloadDecoder } from "./engine-payload.js";
 export type { DecodePayloadOptions } from "./engine-payload.js";
 export {
   PacketType,

@@ -14,7 +14,7 @@ import type {
   EventNamesWithAck,
   EventParams,
   EventsMap,
-} from "./typed-events.js";
+} from "../events/typed-events.js";
 
 /** What a broadcast needs of its namespace. */
 export interface BroadcastNamespace {

@@ -61,7 +61,7 @@ export class Connection implements SessionOwner {
 
   /** Writes one packet to the session. */
   writePacket(packet: SocketPacket): void {
-    this.session.send(EncodedPacket.from(packet));
+    this.session.sendEncoded(EncodedPacket.from(packet));
   }
 
   /** Reserves `namespace` for a socket whose CONNECT is being decided. */

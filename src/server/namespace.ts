@@ -7,7 +7,7 @@ import type { Connection } from "./connection.js";
 import { runMiddlewares, type ExtendedError, type Middleware } from "./middleware.js";
 import type { ResolvedServerOptions } from "./options.js";
 import { Socket } from "./socket.js";
-import { TypedEmitter } from "./typed-emitter.js";
+import { TypedEmitter } from "../events/typed-emitter.js";
 import type {
   AllButLast,
   DecorateAcknowledgementsWithMultipleResponses,
@@ -17,7 +17,7 @@ import type {
   EventNamesWithAck,
   EventParams,
   EventsMap,
-} from "./typed-events.js";
+} from "../events/typed-events.js";
 
 /** Events the library emits on a namespace (and, for the main one, on the server). */
 export interface NamespaceReservedEvents<

@@ -35,16 +35,6 @@ export interface ServerOptions extends EngineOptions {
   // Socket.IO configuration moves over unchanged; see docs/options.md.
   /** Accepted, no effect yet: the client bundle is not served. */
   serveClient?: boolean;
-  /** Accepted, no effect yet: there is no polling transport to upgrade from. */
-  upgradeTimeout?: number;
-  /** Accepted, no effect yet. */
-  allowUpgrades?: boolean;
-  /** Accepted, no effect yet. */
-  httpCompression?: boolean | object;
-  /** Accepted, no effect yet. */
-  cookie?: boolean | object;
-  /** Accepted, no effect yet. */
-  addTrailingSlash?: boolean;
   /** Refused when `true`: enchufe speaks Engine.IO v4 only. */
   allowEIO3?: false;
   /** Refused when set: WebSocket compression is not offered yet. */
@@ -55,14 +45,7 @@ export interface ServerOptions extends EngineOptions {
   connectionStateRecovery?: undefined | false;
 }
 
-const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
-  "serveClient",
-  "upgradeTimeout",
-  "allowUpgrades",
-  "httpCompression",
-  "cookie",
-  "addTrailingSlash",
-]);
+const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set(["serveClient"]);
 const REFUSED_UNLESS_OFF: ReadonlySet<string> = new Set([
   "allowEIO3",
   "perMessageDeflate",
@@ -79,17 +62,7 @@ function checkKeys(options: object): void {
   }
 }
 
-type CompatibilityOption =
-  | "serveClient"
-  | "upgradeTimeout"
-  | "allowUpgrades"
-  | "httpCompression"
-  | "cookie"
-  | "addTrailingSlash"
-  | "allowEIO3"
-  | "perMessageDeflate"
-  | "parser"
-  | "connectionStateRecovery";
+type CompatibilityOption = "serveClient" | "allowEIO3" | "perMessageDeflate" | "parser" | "connectionStateRecovery";
 
 /** Server options with every default applied. */
 export type ResolvedServerOptions = ResolvedEngineOptions &
@@ -114,9 +87,6 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   checkKeys(options);
   const resolved = { ...SERVER_DEFAULTS, ...definedOnly(options) };
   const engine = resolveEngineOptions(resolved);
-  if (typeof resolved.path !== "string" || !resolved.path.startsWith("/")) {
-    throw invalidOption("path", 'a string starting with "/"', resolved.path);
-  }
   checkInteger(resolved, "connectTimeout", 1, MAX_TIMER_MS);
   checkInteger(resolved, "maxAttachments", 1, 999);
   checkInteger(resolved, "maxEventArguments", 0);

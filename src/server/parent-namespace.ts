@@ -6,7 +6,7 @@ import { RoomsView, SocketRoomsView } from "../cluster/room-views.js";
 import type { SocketPacket } from "../protocol/socket-packet.js";
 import { Namespace, type NamespaceServer } from "./namespace.js";
 import type { Socket } from "./socket.js";
-import type { DefaultEventsMap, EventsMap } from "./typed-events.js";
+import type { DefaultEventsMap, EventsMap } from "../events/typed-events.js";
 
 /** Decides whether a namespace name is a child: call `next(null, true)` to accept it. */
 export type NamespaceAuthorizer = (

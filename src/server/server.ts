@@ -23,7 +23,7 @@ import type {
   EventsMap,
   ReservedOrUserEventNames,
   ReservedOrUserListener,
-} from "./typed-events.js";
+} from "../events/typed-events.js";
 
 type BroadcastEvents<EmitEvents extends EventsMap> = DecorateAcknowledgementsWithMultipleResponses<EmitEvents>;
 
@@ -119,8 +119,11 @@ export class Server<
     } else {
       server = target;
     }
-    this.#engine ??= new EngineServer(this.options, (session) => this.#onSession(session));
-    this.#engine.attach(server, this.options.path.replace(/\/$/, "") + "/");
+    if (this.#engine === undefined) {
+      this.#engine = new EngineServer(this.options);
+      this.#engine.on("connection", (session) => this.#onSession(session));
+    }
+    this.#engine.attach(server);
     this.httpServer = server;
     return this;
   }

@@ -13,7 +13,7 @@ import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Connection } from "./connection.js";
 import { runMiddlewares, type ExtendedError, type NextFunction } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
-import { TypedEmitter } from "./typed-emitter.js";
+import { TypedEmitter } from "../events/typed-emitter.js";
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -23,7 +23,7 @@ import type {
   EventNamesWithAck,
   EventParams,
   EventsMap,
-} from "./typed-events.js";
+} from "../events/typed-events.js";
 
 /** Why a socket disconnected: Socket.IO's reasons, plus `"slow consumer"`. */
 export type DisconnectReason =
@@ -213,7 +213,7 @@ export class Socket<
       this.#registerAck(packet.id, ack, flags.timeout);
     }
     if (this.#anyOutgoing !== undefined) this.#notifyAny(this.#anyOutgoing, data);
-    this.#connection.session.send(EncodedPacket.from(packet), flags.volatile === true);
+    this.#connection.session.sendEncoded(EncodedPacket.from(packet), flags.volatile === true);
     return true;
   }
 
@@ -379,7 +379,7 @@ export class Socket<
     if (this.#anyOutgoing !== undefined && source?.type === PacketType.EVENT) {
       this.#notifyAny(this.#anyOutgoing, source.data as unknown[]);
     }
-    this.#connection.session.send(packet, flags.volatile === true);
+    this.#connection.session.sendEncoded(packet, flags.volatile === true);
   }
 
   /** Registers the callback of a broadcast's acknowledgement (used by adapters). */

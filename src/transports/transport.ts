@@ -40,4 +40,11 @@ export interface Transport {
   close(): void;
   /** Drops what is queued and closes at once. */
   destroy(): void;
+  /**
+   * While an upgrade away from this transport is probed, the client is about to
+   * stop using it: nothing should keep it waiting (polling answers GETs with noop).
+   */
+  setPaused?(isPaused: boolean): void;
+  /** The upgrade is done: sends what is still queued through `next`, in order, and lets go. */
+  handOver?(next: Transport): void;
 }

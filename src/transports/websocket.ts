@@ -59,6 +59,8 @@ export interface WebSocketUpgradeOptions {
 /** Completes WebSocket handshakes that the engine has already accepted. */
 export class WebSocketUpgrader {
   readonly #server: WebSocketServer;
+  // Extra response headers (a Set-Cookie) for handshakes still being answered.
+  readonly #extraHeaders = new WeakMap<IncomingMessage, readonly string[]>();
 
   constructor(options: WebSocketUpgradeOptions) {
     const serverOptions: ServerOptions & { closeTimeout: number } = {
@@ -69,10 +71,24 @@ export class WebSocketUpgrader {
       closeTimeout: CLOSE_TIMEOUT_MS,
     };
     this.#server = new WebSocketServer(serverOptions);
+    this.#server.on("headers", (headers: string[], request: IncomingMessage) => {
+      const extra = this.#extraHeaders.get(request);
+      if (extra !== undefined) headers.push(...extra);
+    });
   }
 
-  /** Answers the upgrade; `onOpen` gets the transport once the socket speaks WebSocket. */
-  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (transport: WebSocketTransport) => void) {
+  /**
+   * Answers the upgrade, with `headers` ("Name: value" lines) added to the 101
+   * response; `onOpen` gets the transport once the socket speaks WebSocket.
+   */
+  upgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    headers: readonly string[],
+    onOpen: (transport: WebSocketTransport) => void,
+  ): void {
+    if (headers.length > 0) this.#extraHeaders.set(request, headers);
     this.#server.handleUpgrade(request, socket, head, (ws) => onOpen(new WebSocketTransport(ws, socket)));
   }
 }
@@ -151,15 +167,19 @@ export class WebSocketTransport implements Transport, Flushable {
   }
 
   close(): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
-    this.flush();
-    this.#ws.close(1000);
+    if (this.#ws.readyState === WebSocket.OPEN) {
+      this.flush();
+      this.#ws.close(1000);
+    }
+    // The close frame is on its way: nothing more will go out, so the session is done with us.
+    this.report("transport close");
   }
 
   destroy(): void {
     this.#queue = undefined;
     this.#queuedBytes = 0;
     this.#ws.terminate();
+    this.report("transport close");
   }
 
   /** @internal A message from `ws`. */

@@ -98,9 +98,14 @@ describe("refused handshakes", () => {
       refusal: TRANSPORT_UNKNOWN,
     },
     {
-      name: "transport=polling (not implemented) as a plain GET",
-      request: httpRequest("/socket.io/?EIO=4&transport=polling"),
-      refusal: TRANSPORT_UNKNOWN,
+      name: "transport=polling as an upgrade",
+      request: upgradeRequest("/socket.io/?EIO=4&transport=polling"),
+      refusal: BAD_REQUEST,
+    },
+    {
+      name: "a polling handshake that is not a GET",
+      request: httpRequest("/socket.io/?EIO=4&transport=polling", { method: "PUT" }),
+      refusal: BAD_HANDSHAKE_METHOD,
     },
     {
       name: "EIO=3 as a plain GET",
