@@ -5,6 +5,7 @@
 import type { Buffer } from "node:buffer";
 import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { ArgumentError, ErrorCode } from "../errors.js";
 import { TypedEmitter } from "../events/typed-emitter.js";
 import { EnginePacketType } from "../protocol/engine-packet.js";
 import { PollingTransport } from "../transports/polling.js";
@@ -59,11 +60,12 @@ function ignoreError(): void {
 /** How long `cors.origin` and `allowRequest` may take to answer before the request is refused. */
 const HOOK_TIMEOUT_MS = 10_000;
 
-// Several engines may share an HTTP server (different paths, or two Servers by
-// mistake): an upgrade socket goes to the first engine whose path matches, and
-// one that matches none is destroyed only when no other kind of listener is there.
-const claimedSockets = new WeakSet<Duplex>();
-const engineListenerCounts = new WeakMap<object, number>();
+/** How long `close()` waits for polling clients to fetch their last packets. */
+const CLOSE_GRACE_MS = 2000;
+
+// Several engines may share an HTTP server on different paths: an upgrade for
+// none of their paths is destroyed only when no other kind of listener is there.
+const enginePaths = new WeakMap<object, Set<string>>();
 
 const MESSAGES = ["Transport unknown", "Session ID unknown", "Bad handshake method", "Bad request", "Forbidden"];
 
@@ -123,9 +125,13 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
    */
   attach(server: HttpServerLike): this {
     if (this.#attached.has(server)) return this;
-    this.#attached.add(server);
     const path = enginePath(this.options);
-    engineListenerCounts.set(server, (engineListenerCounts.get(server) ?? 0) + 1);
+    const paths = enginePaths.get(server) ?? new Set<string>();
+    if (paths.has(path)) {
+      throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, `another engine already serves ${path} on this server`);
+    }
+    this.#attached.add(server);
+    enginePaths.set(server, paths.add(path));
     const listeners = server.listeners("request") as RequestListener[];
     server.removeAllListeners("request");
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -137,20 +143,13 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
       for (const listener of listeners) listener.call(server, request, response);
     });
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const isShared = engineListenerCounts.get(server)! > 1;
-      if (isShared && claimedSockets.has(socket)) return;
-      if (pathnameOf(request.url) === path) {
-        if (isShared) claimedSockets.add(socket);
-        return this.handleUpgrade(request, socket, head);
-      }
-      // Node destroys unclaimed upgrades only while nobody listens; engines listen, so
-      // when only engines do, the last word is ours once they all have declined.
-      if (server.listenerCount("upgrade") === engineListenerCounts.get(server)) {
-        queueMicrotask(() => {
-          if (claimedSockets.has(socket)) return;
-          socket.on("error", ignoreError);
-          socket.destroy();
-        });
+      const pathname = pathnameOf(request.url);
+      if (pathname === path) return this.handleUpgrade(request, socket, head);
+      // Node destroys unclaimed upgrades only while nobody listens; engines listen, so when
+      // only engines do and none has the path, the first of them to look destroys it.
+      if (server.listenerCount("upgrade") === paths.size && !paths.has(pathname) && !socket.destroyed) {
+        socket.on("error", ignoreError);
+        socket.destroy();
       }
     });
     return this;
@@ -204,10 +203,18 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     });
   }
 
-  /** Closes every session; WebSocket clients see the transport close, polling clients a close packet. */
-  close(): void {
+  /**
+   * Closes every session: WebSocket clients see the transport close, polling clients
+   * get what was queued for them, then a close packet. Resolves once every client
+   * was told, or after {@link CLOSE_GRACE_MS}, when the stragglers are dropped.
+   */
+  async close(): Promise<void> {
     for (const session of [...this.sessions.values()]) session.close();
     this.#heartbeat.stop();
+    const deadline = Date.now() + CLOSE_GRACE_MS;
+    while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const session of [...this.sessions.values()]) session.transport.destroy();
+    this.sessions.clear();
   }
 
   /** @internal */

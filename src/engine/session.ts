@@ -212,6 +212,11 @@ export class Session
     this.#transport = candidate;
     candidate.owner = this;
     previous.handOver?.(candidate);
+    if (this.#state === "closing") {
+      // Closed while the client was switching: what was queued went over, now the close does.
+      candidate.close();
+      return;
+    }
     this.dispatch("upgrade", [candidate]);
   }
 
@@ -230,14 +235,18 @@ export class Session
   /** @internal */
   expirePing(round: number): void {
     if (this.#unansweredPing !== 0 && this.#unansweredPing <= round && this.#state === "open") {
-      this.#stop("closing", "ping timeout");
+      this.#stop("closed", "ping timeout");
       this.#transport.close();
     }
   }
 
   /** @internal */
   onTransportPacket(packet: EnginePacket): void {
-    if (this.#state !== "open") return;
+    if (this.#state !== "open") {
+      // A client that closes on its side while we wait to tell it of our close: done.
+      if (this.#state === "closing" && packet.type === EnginePacketType.CLOSE) this.onTransportClose("transport close");
+      return;
+    }
     // Any packet proves the peer alive, like a pong (a pong may queue behind a large message).
     this.#unansweredPing = 0;
     this.dispatch("packet", [packet]);
@@ -262,7 +271,7 @@ export class Session
       case EnginePacketType.PING:
       case EnginePacketType.UPGRADE:
         this.#stop(
-          "closing",
+          "closed",
           "parse error",
           new ProtocolError(ErrorCode.PACKET_INVALID, "unexpected Engine.IO packet type"),
         );
@@ -299,7 +308,8 @@ export class Session
   #stop(state: "closing" | "closed", reason: SessionCloseReason, error?: Error, isDeferred = false): void {
     this.#state = state;
     if (state === "closed") this.#host.removeSession(this);
-    this.#upgrade?.abort();
+    // A probed client switches transports anyway: a graceful close lets it, and closes there.
+    if (state === "closed" || this.#upgrade?.isProbed !== true) this.#upgrade?.abort();
     const { owner } = this;
     this.owner = undefined;
     const notify = (): void => {

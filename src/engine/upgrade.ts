@@ -61,6 +61,11 @@ export class Upgrade implements TransportOwner {
     this.abort();
   }
 
+  /** Whether the client was answered `3probe`: from then on it switches to the new transport whatever happens. */
+  get isProbed(): boolean {
+    return this.#isProbed;
+  }
+
   /** Gives up: the new transport is closed and the session keeps polling. */
   abort(): void {
     if (this.#isOver) return;

@@ -318,7 +318,7 @@ export class Server<
         // A failing adapter must not keep the server from closing.
       }
     }
-    this.#engine?.close();
+    await this.#engine?.close();
     const server = this.httpServer as HttpServer | undefined;
     if (server === undefined || typeof server.close !== "function") return callback?.();
     await new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@
 // a long-running GET takes what the server has to say, a POST brings what the client
 // has. Request-driven: the engine hands each request of the session to it. Over the
 // 150-line budget for a transport: it reads bodies and writes answers itself.
+import { Buffer } from "node:buffer";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { TextDecoder } from "node:util";
 import { FramingSlot, type EncodedPacket } from "../protocol/encoded-packet.js";
@@ -41,6 +42,13 @@ function pollingPayload(packet: EncodedPacket): string {
     packet.keepFramed(FramingSlot.POLLING, payload);
   }
   return payload;
+}
+
+/** Binary from a body, decoded by the pure codec as a Uint8Array, as the Buffer Node applications expect. */
+function withBuffer(packet: EnginePacket): EnginePacket {
+  const { data } = packet;
+  if (!(data instanceof Uint8Array) || Buffer.isBuffer(data)) return packet;
+  return { type: packet.type, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 function sizeOf(item: Outgoing): number {
@@ -132,7 +140,7 @@ export class PollingTransport implements Transport, Flushable {
       this.report(reason, error);
     };
     const deliver = (packets: readonly EnginePacket[]): void => {
-      for (const packet of packets) this.owner?.onTransportPacket(packet);
+      for (const packet of packets) this.owner?.onTransportPacket(withBuffer(packet));
     };
     request.on("data", (chunk: Buffer) => {
       if (isDone) return;
@@ -177,20 +185,24 @@ export class PollingTransport implements Transport, Flushable {
       this.#backlog = this.#queuedBytes;
       return;
     }
-    if (this.#queue.length === 0 && !this.#isClosing) return;
-    let payload = this.#queue.map((item) => (isEncoded(item) ? pollingPayload(item) : encodeEnginePayload([item])));
-    if (this.#isClosing) payload = [...payload, CLOSE_PAYLOAD];
+    if (this.#queue.length === 0) {
+      if (!this.#isClosing) return;
+      // The close goes alone, after what was queued: socket.io-client handles decoded packets a
+      // tick late, so a DISCONNECT and a close in one payload would reach it in the wrong order.
+      this.#answer(CLOSE_PAYLOAD);
+      return this.report("transport close");
+    }
+    const payload = this.#queue.map((item) => (isEncoded(item) ? pollingPayload(item) : encodeEnginePayload([item])));
     this.#queue = [];
     this.#queuedBytes = 0;
     this.#backlog = 0;
     this.#answer(payload.join(RECORD_SEPARATOR));
-    if (this.#isClosing) this.report("transport close");
   }
 
   close(): void {
     if (this.#isReported || this.#isClosing) return;
     this.#isClosing = true;
-    if (this.#poll !== undefined) return this.flush();
+    if (this.#poll !== undefined && this.#queue.length === 0) return this.flush();
     // The client learns of the close on its next GET; one that never comes is let go.
     this.#closeTimer = setTimeout(() => this.report("transport close"), CLOSE_TIMEOUT_MS);
     this.#closeTimer.unref();
@@ -222,11 +234,14 @@ export class PollingTransport implements Transport, Flushable {
     if (this.#poll !== undefined) this.#answer(NOOP_PAYLOAD);
   }
 
-  /** @internal Tells the owner, once, that this transport is done. */
+  /** @internal Tells the owner, once, that this transport is done; a GET still waiting learns it too. */
   report(reason: TransportCloseReason, error?: Error): void {
     if (this.#isReported) return;
     this.#isReported = true;
     clearTimeout(this.#closeTimer);
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (this.#poll !== undefined) this.#answer(CLOSE_PAYLOAD);
     this.owner?.onTransportClose(reason, error);
   }
 

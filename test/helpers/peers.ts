@@ -18,6 +18,26 @@ export interface TestServer {
   url: string;
 }
 
+// The transports socket.io-client is given; each interop runner file sets them once
+// (its tests run in a process of their own). `undefined`: the client's default,
+// polling then the upgrade to WebSocket.
+let clientTransports: ("polling" | "websocket")[] | undefined = ["websocket"];
+
+/** Sets the transports of every socket.io-client socket this process connects. */
+export function useClientTransports(transports: ("polling" | "websocket")[] | undefined): void {
+  clientTransports = transports;
+}
+
+/** The transport a client starts on with the transports in use. */
+export function initialTransport(): "polling" | "websocket" {
+  return clientTransports?.[0] ?? "polling";
+}
+
+/** The transport a client ends up on with the transports in use. */
+export function expectedTransport(): "polling" | "websocket" {
+  return clientTransports?.length === 1 ? clientTransports[0]! : "websocket";
+}
+
 const servers: Server[] = [];
 const clients: ClientSocket[] = [];
 const rawClients: RawClient[] = [];
@@ -31,9 +51,10 @@ export async function startServer(options: ServerOptions = {}, httpServer = crea
   return { io, httpServer, port, url: `http://127.0.0.1:${port}` };
 }
 
-/** A socket.io-client socket over WebSocket, without reconnection. */
+/** A socket.io-client socket with the transports in use (see useClientTransports), without reconnection. */
 export function connect(url: string, options: Partial<ManagerOptions & SocketOptions> = {}): ClientSocket {
-  const socket = ioClient(url, { transports: ["websocket"], forceNew: true, reconnection: false, ...options });
+  const transports = clientTransports === undefined ? {} : { transports: clientTransports };
+  const socket = ioClient(url, { ...transports, forceNew: true, reconnection: false, ...options });
   clients.push(socket);
   return socket;
 }

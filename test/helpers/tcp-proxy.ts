@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 export interface TcpProxy {
   /** The proxy's port on 127.0.0.1. */
   port: number;
-  /** Stops forwarding in both directions; nothing is closed. */
+  /** Stops forwarding in both directions, for new connections too; nothing is closed. */
   freeze(): void;
   close(): Promise<void>;
 }
@@ -19,9 +19,15 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     socket.on("error", () => socket.destroy());
     socket.on("close", () => sockets.delete(socket));
   };
+  let isFrozen = false;
   const server: Server = createServer((downstream) => {
-    const upstream = connect(targetPort, "127.0.0.1");
     track(downstream);
+    if (isFrozen) {
+      // Connections made during the partition go nowhere either (polling clients open new ones).
+      downstream.pause();
+      return;
+    }
+    const upstream = connect(targetPort, "127.0.0.1");
     track(upstream);
     downstream.pipe(upstream);
     upstream.pipe(downstream);
@@ -32,6 +38,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   return {
     port: (server.address() as AddressInfo).port,
     freeze() {
+      isFrozen = true;
       for (const socket of sockets) {
         socket.unpipe();
         socket.pause();
