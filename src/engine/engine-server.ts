@@ -19,6 +19,7 @@ import {
   HandshakeError,
   parseRequestTarget,
   pathnameOf,
+  refusalMessage,
   refuseRequest,
   refuseUpgrade,
 } from "./handshake.js";
@@ -66,8 +67,6 @@ const CLOSE_GRACE_MS = 2000;
 // Several engines may share an HTTP server on different paths: an upgrade for
 // none of their paths is destroyed only when no other kind of listener is there.
 const enginePaths = new WeakMap<object, Set<string>>();
-
-const MESSAGES = ["Transport unknown", "Session ID unknown", "Bad handshake method", "Bad request", "Forbidden"];
 
 /**
  * Accepts Engine.IO sessions on one path of one or more HTTP servers.
@@ -277,12 +276,12 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     message?: string,
     headers?: OutgoingHttpHeaders,
   ): void {
-    this.emitReserved("connection_error", { request, code, message: message ?? MESSAGES[code]! });
+    this.emitReserved("connection_error", { request, code, message: refusalMessage(code, message) });
     refuseRequest(response, code, message, headers);
   }
 
   #refuseUpgrade(request: IncomingMessage, socket: Duplex, code: HandshakeError, message?: string): void {
-    this.emitReserved("connection_error", { request, code, message: message ?? MESSAGES[code]! });
+    this.emitReserved("connection_error", { request, code, message: refusalMessage(code, message) });
     refuseUpgrade(socket, code, message);
   }
 }

@@ -107,8 +107,13 @@ export function classifyRequest<S extends KnownSession>(
   return { kind: "session", session };
 }
 
+/** The message a refusal carries: the caller's own, or engine.io's for the code. */
+export function refusalMessage(code: HandshakeError, message?: string): string {
+  return message || MESSAGES[code];
+}
+
 function errorBody(code: HandshakeError, message: string | undefined): string {
-  return JSON.stringify({ code, message: message || MESSAGES[code] });
+  return JSON.stringify({ code, message: refusalMessage(code, message) });
 }
 
 function statusLine(code: HandshakeError): string {
