@@ -39,7 +39,8 @@ export type HttpServerLike = Pick<HttpServer, "on" | "listeners" | "removeAllLis
 
 /** A refused request, as the `connection_error` event reports it. */
 export interface ConnectionError {
-  request: IncomingMessage;
+  /** The refused request (engine.io's name for it, so Socket.IO code reads it unchanged). */
+  req: IncomingMessage;
   code: HandshakeError;
   message: string;
 }
@@ -276,12 +277,12 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     message?: string,
     headers?: OutgoingHttpHeaders,
   ): void {
-    this.emitReserved("connection_error", { request, code, message: refusalMessage(code, message) });
+    this.emitReserved("connection_error", { req: request, code, message: refusalMessage(code, message) });
     refuseRequest(response, code, message, headers);
   }
 
   #refuseUpgrade(request: IncomingMessage, socket: Duplex, code: HandshakeError, message?: string): void {
-    this.emitReserved("connection_error", { request, code, message: refusalMessage(code, message) });
+    this.emitReserved("connection_error", { req: request, code, message: refusalMessage(code, message) });
     refuseUpgrade(socket, code, message);
   }
 }

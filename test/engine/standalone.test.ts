@@ -334,7 +334,7 @@ describe("connection_error", () => {
     const badSid = await httpRequest(running.port, "GET", "/engine.io/?EIO=4&transport=polling&sid=nobody");
     assert.deepEqual(JSON.parse(badSid.body), { code: 1, message: "Session ID unknown" });
     assert.deepEqual(
-      errors.map(({ code, message, request }) => [code, message, request.url]),
+      errors.map(({ code, message, req }) => [code, message, req.url]),
       [
         [5, "Unsupported protocol version", "/engine.io/?EIO=3&transport=polling"],
         [0, "Transport unknown", "/engine.io/?EIO=4&transport=carrier-pigeon"],
@@ -355,7 +355,7 @@ describe("connection_error", () => {
     const [, response] = await once<[unknown, IncomingMessage]>(ws, "unexpected-response");
     assert.equal(response.statusCode, 400);
     assert.deepEqual(
-      errors.map(({ code, message, request }) => [code, message, request.url]),
+      errors.map(({ code, message, req }) => [code, message, req.url]),
       [[5, "Unsupported protocol version", path]],
     );
     assert.equal(running.engine.clientsCount, 0);
