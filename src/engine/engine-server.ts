@@ -3,7 +3,15 @@
 // to its session, upgrades polling sessions, and keeps sessions until they close.
 // The Socket.IO layer and `enchufe/engine` users both listen to its `connection`.
 import type { Buffer } from "node:buffer";
-import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
+import {
+  validateHeaderName,
+  validateHeaderValue,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server as HttpServer,
+  type ServerResponse,
+} from "node:http";
+import type { ParsedUrlQuery } from "node:querystring";
 import type { Duplex } from "node:stream";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import { TypedEmitter } from "../events/typed-emitter.js";
@@ -24,6 +32,7 @@ import {
   refuseUpgrade,
 } from "./handshake.js";
 import { Heartbeat } from "./heartbeat.js";
+import { headerLines, runMiddlewares, UpgradeResponse, type EngineMiddleware } from "./middleware.js";
 import {
   enginePath,
   resolveEngineOptions,
@@ -51,9 +60,37 @@ export interface EngineServerEvents {
   connection: (session: Session) => void;
   /** A request to the engine's path was refused. */
   connection_error: (error: ConnectionError) => void;
+  /** The headers of the handshake's answer (polling's first answer, or the 101), to change. */
+  initial_headers: (headers: OutgoingHttpHeaders, request: IncomingMessage) => void;
+  /** The headers of every answer: polling GETs and POSTs, handshakes included, and 101s. */
+  headers: (headers: OutgoingHttpHeaders, request: IncomingMessage) => void;
+}
+
+/** Removes the header values HTTP cannot carry (a line break, say); returns why the first was. */
+function dropInvalidHeaders(headers: OutgoingHttpHeaders): Error | undefined {
+  let firstError: Error | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      for (const item of [value ?? []].flat()) validateHeaderValue(name, String(item));
+    } catch (error) {
+      delete headers[name];
+      firstError ??= error as Error;
+    }
+  }
+  return firstError;
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** A WebSocket handshake on its way through middleware and hooks. */
+interface PendingUpgrade {
+  request: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  query: ParsedUrlQuery;
+  isHandshake: boolean;
+}
 
 function ignoreError(): void {
   // Errors of a socket still in its handshake end in its close; nothing else to do.
@@ -85,6 +122,7 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
   readonly #upgrader: WebSocketUpgrader;
   readonly #openSuffixes: Readonly<Record<EngineTransportName, string>>;
   readonly #attached = new WeakSet<object>();
+  readonly #middlewares: EngineMiddleware[] = [];
 
   /**
    * Creates an engine; `attach()` it to an HTTP server.
@@ -155,8 +193,29 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     return this;
   }
 
+  /**
+   * Adds an Express-style middleware, run on every request and WebSocket handshake
+   * of the engine's path before its own checks; `next(error)` refuses the request
+   * (400, code 3). Properties it puts on a handshake's request (express-session's
+   * `session`) stay on the session's `request`. On a WebSocket handshake `res` is a
+   * stand-in: headers it sets go on the 101, and `end()` refuses.
+   */
+  use(middleware: EngineMiddleware): this {
+    this.#middlewares.push(middleware);
+    return this;
+  }
+
   /** Answers an HTTP request to the engine's path: polling, and CORS preflights. */
   handleRequest(request: IncomingMessage, response: ServerResponse): void {
+    if (this.#middlewares.length === 0) return this.#route(request, response, undefined);
+    runMiddlewares(this.#middlewares, request, response, ({ error, added }) => {
+      if (response.headersSent || response.writableEnded) return; // a middleware answered
+      if (error !== undefined) return this.#refuse(request, response, HandshakeError.BAD_REQUEST);
+      this.#route(request, response, added);
+    });
+  }
+
+  #route(request: IncomingMessage, response: ServerResponse, added: Record<string, unknown> | undefined): void {
     const { query } = parseRequestTarget(request.url);
     const { cors } = this.options;
     const isPreflight = request.method === "OPTIONS";
@@ -171,9 +230,10 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
       } else if (target.kind === "refused") {
         this.#refuse(request, response, target.code, undefined, headers);
       } else if (target.kind === "handshake") {
-        this.#openPolling(request, response, headers);
+        this.#openPolling(request, response, headers, added);
       } else {
         const transport = target.session.transport as PollingTransport;
+        this.#emitHeaders(headers, request, false);
         if (request.method === "GET") transport.handleGet(request, response, headers);
         else transport.handlePost(request, response, headers);
       }
@@ -186,7 +246,22 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     const { query } = parseRequestTarget(request.url);
     const early = classifyRequest(request, query, this.options, this.sessions, true);
     if (early.kind === "refused") return this.#refuseUpgrade(request, socket, early.code);
-    this.#decide(request, early.kind === "handshake", (isAllowed, message) => {
+    const upgrade: PendingUpgrade = { request, socket, head, query, isHandshake: early.kind === "handshake" };
+    if (this.#middlewares.length === 0) return this.#routeUpgrade(upgrade, undefined, {});
+    const response = new UpgradeResponse(socket);
+    runMiddlewares(this.#middlewares, request, response as unknown as ServerResponse, ({ error, added }) => {
+      if (response.writableEnded || socket.destroyed) return; // a middleware answered: refused
+      if (error !== undefined) return this.#refuseUpgrade(request, socket, HandshakeError.BAD_REQUEST);
+      this.#routeUpgrade(upgrade, added, response.getHeaders());
+    });
+  }
+
+  #routeUpgrade(
+    { request, socket, head, query, isHandshake }: PendingUpgrade,
+    added: Record<string, unknown> | undefined,
+    headers: OutgoingHttpHeaders,
+  ): void {
+    this.#decide(request, isHandshake, (isAllowed, message) => {
       if (!isAllowed) return this.#refuseUpgrade(request, socket, HandshakeError.FORBIDDEN, message);
       if (socket.destroyed) return;
       // Classified again once the hooks answered: the session may have moved on meanwhile.
@@ -194,11 +269,12 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
       if (target.kind === "refused") return this.#refuseUpgrade(request, socket, target.code);
       const id = target.kind === "handshake" ? generateId() : undefined;
       const { cookie } = this.options;
-      const headers = id !== undefined && cookie !== false ? [`Set-Cookie: ${sessionCookie(id, cookie)}`] : [];
-      this.#upgrader.upgrade(request, socket, head, headers, (transport) => {
+      if (id !== undefined && cookie !== false) headers["Set-Cookie"] = sessionCookie(id, cookie);
+      this.#emitHeaders(headers, request, id !== undefined);
+      this.#upgrader.upgrade(request, socket, head, headerLines(headers), (transport) => {
         socket.removeListener("error", ignoreError); // ws listens from here on
         if (target.kind === "session") target.session.startUpgrade(transport);
-        else this.#open(id!, transport, request);
+        else this.#open(id!, transport, request, added);
       });
     });
   }
@@ -248,7 +324,23 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     });
   }
 
-  #openPolling(request: IncomingMessage, response: ServerResponse, headers: OutgoingHttpHeaders): void {
+  /**
+   * Lets `initial_headers` (on a handshake) and `headers` listeners change an
+   * answer's headers; a value they set that HTTP cannot carry is dropped and reported.
+   */
+  #emitHeaders(headers: OutgoingHttpHeaders, request: IncomingMessage, isHandshake: boolean): void {
+    if (isHandshake) this.emitReserved("initial_headers", headers, request);
+    this.emitReserved("headers", headers, request);
+    const error = dropInvalidHeaders(headers);
+    if (error !== undefined) this.reportListenerError(error, isHandshake ? "initial_headers" : "headers");
+  }
+
+  #openPolling(
+    request: IncomingMessage,
+    response: ServerResponse,
+    corsHeaders: OutgoingHttpHeaders,
+    added: Record<string, unknown> | undefined,
+  ): void {
     const { maxHttpBufferSize, maxPayloadPackets, httpCompression, cookie } = this.options;
     const transport = new PollingTransport({
       maxHttpBufferSize,
@@ -256,13 +348,15 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
       compressionThreshold: httpCompression === false ? false : httpCompression.threshold,
     });
     const id = generateId();
-    const cookieHeaders = cookie === false ? {} : { "Set-Cookie": sessionCookie(id, cookie) };
-    this.#open(id, transport, request);
-    transport.handleGet(request, response, { ...headers, ...cookieHeaders });
+    const headers = cookie === false ? { ...corsHeaders } : { ...corsHeaders, "Set-Cookie": sessionCookie(id, cookie) };
+    this.#emitHeaders(headers, request, true);
+    this.#open(id, transport, request, added);
+    transport.handleGet(request, response, headers);
   }
 
-  #open(id: string, transport: Transport, request: IncomingMessage): void {
-    const session = new Session(id, transport, request, clientAddress(request, this.options.trustProxy), this);
+  #open(id: string, transport: Transport, request: IncomingMessage, added: Record<string, unknown> | undefined): void {
+    const address = clientAddress(request, this.options.trustProxy);
+    const session = new Session(id, transport, request, address, this, added);
     this.sessions.set(id, session);
     const suffix = this.#openSuffixes[transport.name as EngineTransportName];
     session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${suffix}` });

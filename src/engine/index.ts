@@ -54,4 +54,5 @@ export type {
   EngineTransportName,
 } from "./options.js";
 export { HandshakeError } from "./handshake.js";
+export type { EngineMiddleware } from "./middleware.js";
 export type { Transport, TransportName } from "../transports/transport.js";

@@ -102,8 +102,17 @@ export class Session
   readonly #host: SessionHost;
   readonly #socket: Duplex;
   #request: HandshakeRequest | undefined;
+  /** What `engine.use()` middleware put on the handshake's request (a session, a user). */
+  readonly #requestExtras: Record<string, unknown> | undefined;
 
-  constructor(id: string, transport: Transport, request: IncomingMessage, remoteAddress: string, host: SessionHost) {
+  constructor(
+    id: string,
+    transport: Transport,
+    request: IncomingMessage,
+    remoteAddress: string,
+    host: SessionHost,
+    requestExtras?: Record<string, unknown>,
+  ) {
     super();
     this.id = id;
     this.#transport = transport;
@@ -113,6 +122,7 @@ export class Session
     this.remoteAddress = remoteAddress;
     this.secure = (request.socket as { encrypted?: boolean }).encrypted === true;
     this.#host = host;
+    this.#requestExtras = requestExtras;
     transport.owner = this;
   }
 
@@ -124,6 +134,7 @@ export class Session
   /** The request that opened the session, as a {@link HandshakeRequest}. */
   get request(): HandshakeRequest {
     return (this.#request ??= {
+      ...this.#requestExtras,
       method: "GET",
       url: this.url,
       headers: this.headers,
