@@ -19,6 +19,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   cluster: ["protocol", "errors"],
   server: ["cluster", "engine", "protocol", "events", "errors"],
   index: ["server", "cluster", "engine", "transports", "protocol", "events", "errors"],
+  // The client mirrors the server's split: transports, then its Engine.IO socket, then the API.
+  "client/transports": ["protocol", "errors"],
+  "client/engine": ["client/transports", "protocol", "events", "errors"],
+  client: ["client/engine", "client/transports", "protocol", "events", "errors"],
 };
 
 /** Layers that must stay free of I/O: no Node built-in, no socket library. */
@@ -35,7 +39,8 @@ function sourceFiles(dir: string): string[] {
 function layerOf(file: string): string {
   const path = relative(SRC, file);
   if (!path.includes("/")) return path.replace(/\.[jt]s$/, "");
-  return path.split("/")[0]!;
+  const [top, sub] = path.split("/");
+  return top === "client" && (sub === "transports" || sub === "engine") ? `client/${sub}` : top!;
 }
 
 /** The code of a file without its comments, roughly: enough to look for identifiers. */
@@ -80,6 +85,23 @@ describe("architecture", () => {
       }
       if (/\b(Buffer|setTimeout|setInterval|setImmediate|process)\b/.test(codeOf(file))) {
         violations.push(`${relative(SRC, file)} uses a Node global (Buffer, timers or process)`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it("keeps the client and what it imports browser-safe: no Node built-in, no Buffer, `process` only guarded", () => {
+    const browserLayers = new Set(["client", "client/transports", "client/engine", "events", "protocol", "errors"]);
+    const violations: string[] = [];
+    for (const file of files.filter((path) => browserLayers.has(layerOf(path)))) {
+      for (const specifier of importsOf(file)) {
+        // `ws` is Node's WebSocket; the browser bundle maps it to the native one.
+        if (!specifier.startsWith(".") && specifier !== "ws") violations.push(`${relative(SRC, file)} → ${specifier}`);
+      }
+      const code = codeOf(file);
+      const usesNodeGlobal = /(?<![.\w])(Buffer\b(?!\?:)|setImmediate\b)/.test(code);
+      if (usesNodeGlobal || /(?<!globalThis\.)\bprocess\b(?!\?)/.test(code)) {
+        violations.push(`${relative(SRC, file)} uses a Node-only global`);
       }
     }
     assert.deepEqual(violations, []);

@@ -34,7 +34,10 @@ function warnListenerFailure(error: unknown, event: string): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   const more = suppressedWarnings > 0 ? ` (${suppressedWarnings} more failures in the last interval not shown)` : "";
   suppressedWarnings = 0;
-  process.emitWarning(`a listener of "${event}" failed${more}: ${detail}`, {
+  const message = `a listener of "${event}" failed${more}: ${detail}`;
+  // Browsers (the client bundle) have no process: the console is their warning channel.
+  if (typeof globalThis.process?.emitWarning !== "function") return console.warn(message);
+  globalThis.process.emitWarning(message, {
     type: "EnchufeWarning",
     code: "ENCHUFE_LISTENER_ERROR",
     detail: 'Add an "error" listener to handle this.',

@@ -1,0 +1,266 @@
+// The client's Engine.IO session (engine.io-protocol-v4.md): the handshake on the
+// first transport, the heartbeat (answer pings; no ping within pingInterval +
+// pingTimeout means the server is gone), a write buffer flushed whenever the
+// transport can take it, the upgrade from polling to WebSocket, and the close.
+import { TypedEmitter } from "../../events/typed-emitter.js";
+import { EnginePacketType, type EnginePacket } from "../../protocol/engine-packet.js";
+import { PollingClientTransport } from "../transports/polling.js";
+import type {
+  ClientTransport,
+  ClientTransportName,
+  ClientTransportOwner,
+  ClientTransportSettings,
+} from "../transports/transport.js";
+import { WebSocketClientTransport } from "../transports/websocket.js";
+
+/** Why a client's Engine.IO session closed. */
+export type EngineCloseReason = "transport close" | "transport error" | "ping timeout" | "parse error" | "forced close";
+
+export interface EngineSocketOptions extends Omit<ClientTransportSettings, "url"> {
+  /** The server's URL with its Engine.IO path, `http:` or `https:`, no query. */
+  url: string;
+  /** Extra query parameters for every request. */
+  query: Readonly<Record<string, string>>;
+  transports: readonly ClientTransportName[];
+  /** Whether to move from polling to WebSocket when the server offers it. */
+  upgrade: boolean;
+}
+
+export interface EngineSocketEvents {
+  open: () => void;
+  message: (data: string | Uint8Array) => void;
+  ping: () => void;
+  /** The WebSocket answered the probe; the switch is under way. */
+  upgrading: (transport: ClientTransport) => void;
+  upgrade: (transport: ClientTransport) => void;
+  upgradeError: (error: Error) => void;
+  close: (reason: EngineCloseReason, description?: Error) => void;
+}
+
+interface Handshake {
+  sid: string;
+  upgrades: string[];
+  pingInterval: number;
+  pingTimeout: number;
+  maxPayload: number;
+}
+
+function parseHandshake(data: unknown): Handshake | undefined {
+  try {
+    const value = JSON.parse(String(data)) as Partial<Handshake>;
+    const isValid =
+      typeof value.sid === "string" &&
+      Array.isArray(value.upgrades) &&
+      typeof value.pingInterval === "number" &&
+      typeof value.pingTimeout === "number";
+    return isValid ? ({ maxPayload: 1e6, ...value } as Handshake) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Roughly the bytes a packet adds to a polling payload (engine.io-client counts the same way). */
+function payloadLength(packet: EnginePacket): number {
+  const { data } = packet;
+  return 2 + (data === undefined ? 0 : typeof data === "string" ? data.length : Math.ceil(data.length / 3) * 4 + 1);
+}
+
+export class EngineSocket
+  extends TypedEmitter<Record<never, never>, EngineSocketEvents>
+  implements ClientTransportOwner
+{
+  /** The session id, once the server answered the handshake. */
+  id: string | undefined;
+  readyState: "opening" | "open" | "closing" | "closed" = "opening";
+  transport: ClientTransport;
+  readonly #options: EngineSocketOptions;
+  #writeBuffer: EnginePacket[] = [];
+  #handshake: Handshake | undefined;
+  #pingTimer: ReturnType<typeof setTimeout> | undefined;
+  #probe: ClientTransport | undefined;
+  #isUpgrading = false;
+  /** Runs once the write buffer is empty: the end of a graceful close over polling. */
+  #afterFlush: (() => void) | undefined;
+
+  constructor(options: EngineSocketOptions) {
+    super();
+    this.#options = options;
+    this.transport = this.#createTransport(options.transports[0] ?? "polling");
+    this.transport.owner = this;
+    this.transport.open();
+  }
+
+  /** Sends an Engine.IO message: text, or bytes. */
+  send(data: string | Uint8Array): void {
+    this.#sendPacket({ type: EnginePacketType.MESSAGE, data });
+  }
+
+  /** Sends what is buffered, then the close packet, and ends the session (`"forced close"`). */
+  close(): void {
+    if (this.readyState === "closing" || this.readyState === "closed") return;
+    const wasOpen = this.readyState === "open";
+    this.readyState = "closing";
+    if (wasOpen) this.#writeBuffer.push({ type: EnginePacketType.CLOSE });
+    const finish = (): void => this.#onClose("forced close");
+    if (!wasOpen || this.#writeBuffer.length === 0) return finish();
+    this.#flush();
+    if (this.#writeBuffer.length === 0 && this.transport.name === "websocket") return finish();
+    // Polling: the close packet leaves with the last POST; the session ends when it is written.
+    this.#afterFlush = finish;
+  }
+
+  /** @internal */
+  onTransportOpen(): void {
+    // The session opens with the server's `open` packet, not with the transport.
+  }
+
+  /** @internal */
+  onTransportPacket(packet: EnginePacket): void {
+    switch (packet.type) {
+      case EnginePacketType.OPEN:
+        return this.#onHandshake(packet.data);
+      case EnginePacketType.PING:
+        this.#resetPingTimer();
+        this.#sendPacket({ type: EnginePacketType.PONG });
+        this.emitReserved("ping");
+        return;
+      case EnginePacketType.MESSAGE:
+        if (this.readyState === "open" || this.readyState === "closing")
+          this.emitReserved("message", packet.data ?? "");
+        return;
+      case EnginePacketType.CLOSE:
+        return this.#onClose("transport close");
+      case EnginePacketType.PONG:
+      case EnginePacketType.UPGRADE:
+      case EnginePacketType.NOOP:
+        return;
+    }
+  }
+
+  /** @internal */
+  onTransportClose(reason: "transport close" | "transport error", description?: Error): void {
+    this.#onClose(reason, description);
+  }
+
+  /** @internal */
+  onTransportDrain(): void {
+    this.#flush();
+    if (this.#writeBuffer.length === 0 && this.#afterFlush !== undefined) this.#afterFlush();
+  }
+
+  #createTransport(name: ClientTransportName): ClientTransport {
+    const { url, query, extraHeaders, withCredentials, cookies } = this.#options;
+    const settings: ClientTransportSettings = {
+      url: (transport) => {
+        const params = new URLSearchParams({ ...query, EIO: "4", transport });
+        if (this.id !== undefined) params.set("sid", this.id);
+        return `${url}?${params.toString()}`;
+      },
+      extraHeaders,
+      withCredentials,
+      cookies,
+    };
+    return name === "websocket" ? new WebSocketClientTransport(settings) : new PollingClientTransport(settings);
+  }
+
+  #onHandshake(data: EnginePacket["data"]): void {
+    const handshake = this.readyState === "opening" ? parseHandshake(data) : undefined;
+    if (handshake === undefined) return this.#onClose("parse error", new Error("invalid handshake"));
+    this.#handshake = handshake;
+    this.id = handshake.sid;
+    this.readyState = "open";
+    this.#resetPingTimer();
+    this.emitReserved("open");
+    this.#flush();
+    const { upgrade, transports } = this.#options;
+    const canUpgrade = upgrade && this.transport.name === "polling" && transports.includes("websocket");
+    if (canUpgrade && handshake.upgrades.includes("websocket") && this.readyState === "open") this.#startProbe();
+  }
+
+  /** engine.io-protocol-v4.md › "Upgrade": probe, pause polling, then switch. */
+  #startProbe(): void {
+    const probe = this.#createTransport("websocket");
+    this.#probe = probe;
+    const fail = (error: Error): void => {
+      if (this.#probe !== probe) return;
+      this.#probe = undefined;
+      this.#isUpgrading = false;
+      probe.close();
+      this.emitReserved("upgradeError", error);
+      this.#flush();
+    };
+    probe.owner = {
+      onTransportOpen: () => probe.send([{ type: EnginePacketType.PING, data: "probe" }]),
+      onTransportPacket: (packet) => {
+        if (packet.type !== EnginePacketType.PONG || packet.data !== "probe" || this.#isUpgrading) {
+          return fail(new Error("probe error"));
+        }
+        this.#isUpgrading = true;
+        this.emitReserved("upgrading", probe);
+        this.transport.pause(() => {
+          if (this.#probe !== probe || this.readyState !== "open") return;
+          this.#probe = undefined;
+          probe.send([{ type: EnginePacketType.UPGRADE }]);
+          this.transport.owner = undefined;
+          this.transport.close();
+          this.transport = probe;
+          probe.owner = this;
+          this.#isUpgrading = false;
+          this.emitReserved("upgrade", probe);
+          this.#flush();
+        });
+      },
+      onTransportClose: (_reason, description) => fail(description ?? new Error("probe closed")),
+      onTransportDrain: () => undefined,
+    };
+    probe.open();
+  }
+
+  #sendPacket(packet: EnginePacket): void {
+    if (this.readyState !== "open") return;
+    this.#writeBuffer.push(packet);
+    this.#flush();
+  }
+
+  #flush(): void {
+    if (this.readyState === "closed" || this.#isUpgrading || this.#writeBuffer.length === 0) return;
+    if (!this.transport.writable || this.id === undefined) return;
+    this.transport.send(this.#takeBatch());
+  }
+
+  /** All of the buffer for a WebSocket; for polling, as much as one POST of `maxPayload` may carry. */
+  #takeBatch(): EnginePacket[] {
+    const buffer = this.#writeBuffer;
+    if (this.transport.name !== "polling") {
+      this.#writeBuffer = [];
+      return buffer;
+    }
+    const maxPayload = this.#handshake?.maxPayload ?? 1e6;
+    let size = 0;
+    let count = 0;
+    while (count < buffer.length) {
+      size += payloadLength(buffer[count]!);
+      if (count > 0 && size > maxPayload) break;
+      count++;
+    }
+    return buffer.splice(0, count);
+  }
+
+  #resetPingTimer(): void {
+    clearTimeout(this.#pingTimer);
+    const { pingInterval, pingTimeout } = this.#handshake!;
+    this.#pingTimer = setTimeout(() => this.#onClose("ping timeout"), pingInterval + pingTimeout);
+  }
+
+  #onClose(reason: EngineCloseReason, description?: Error): void {
+    if (this.readyState === "closed") return;
+    this.readyState = "closed";
+    clearTimeout(this.#pingTimer);
+    this.#writeBuffer = [];
+    this.#afterFlush = undefined;
+    this.transport.close();
+    this.#probe?.close();
+    this.#probe = undefined;
+    this.emitReserved("close", reason, description);
+  }
+}

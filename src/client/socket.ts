@@ -1,0 +1,445 @@
+// A client socket: one namespace over its Manager's connection. It joins with
+// CONNECT (auth, and the recovery fields), emits events with acknowledgements,
+// keeps what is emitted while offline (bounded), and retries emits at least once
+// when asked to.
+import { ArgumentError, EnchufeError, ErrorCode, TimeoutError } from "../errors.js";
+import { TypedEmitter } from "../events/typed-emitter.js";
+import type {
+  AllButLast,
+  DecorateAcknowledgements,
+  DefaultEventsMap,
+  EmitWithAckResult,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+} from "../events/typed-events.js";
+import { PacketType, RESERVED_EVENTS, type SocketPacket } from "../protocol/socket-packet.js";
+import type { EngineCloseReason } from "./engine/engine-socket.js";
+import type { Manager } from "./manager.js";
+import { defined, SOCKET_DEFAULTS, type SocketOptions } from "./options.js";
+
+/** Why a client socket disconnected, in Socket.IO's words. */
+export type ClientDisconnectReason = EngineCloseReason | "io server disconnect" | "io client disconnect";
+
+/** A `connect_error`: the server's refusal (`message`, and `data` from its middleware), or a connection failure. */
+export interface ConnectError extends Error {
+  data?: unknown;
+}
+
+export interface ClientSocketReservedEvents {
+  connect: () => void;
+  connect_error: (error: ConnectError) => void;
+  disconnect: (reason: ClientDisconnectReason, description?: Error) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of any event take any arguments
+type AnyListener = (event: string, ...args: any[]) => void;
+type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
+
+interface Flags {
+  volatile?: boolean;
+  timeout?: number;
+  fromQueue?: boolean;
+}
+
+/** An emit waiting in the at-least-once queue (`retries`). */
+interface QueuedEmit {
+  args: unknown[];
+  flags: Flags;
+  tries: number;
+  isPending: boolean;
+}
+
+function removeFrom(list: AnyListener[] | undefined, listener?: AnyListener): AnyListener[] | undefined {
+  if (list === undefined || listener === undefined) return undefined;
+  const index = list.indexOf(listener);
+  if (index !== -1) list.splice(index, 1);
+  return list;
+}
+
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> extends TypedEmitter<ListenEvents, ClientSocketReservedEvents> {
+  /** The Manager, which owns the connection. */
+  readonly io: Manager<ListenEvents, EmitEvents>;
+  /** The namespace. */
+  readonly nsp: string;
+  /** The socket id the server gave, while connected. */
+  id: string | undefined;
+  connected = false;
+  /** Whether the last connection resumed the previous session (connection-state recovery). */
+  recovered = false;
+  /** The CONNECT payload, or a function producing it on every (re)connect. */
+  auth: SocketOptions["auth"];
+  /** Events emitted while offline, sent on (re)connection. */
+  sendBuffer: SocketPacket[] = [];
+  readonly #options: typeof SOCKET_DEFAULTS & SocketOptions;
+  readonly #acks = new Map<number, Ack>();
+  readonly #queue: QueuedEmit[] = [];
+  #nextAckId = 0;
+  #flags: Flags = {};
+  #cleanups: (() => void)[] | undefined;
+  #pid: string | undefined;
+  #lastOffset: string | undefined;
+  #anyIncoming: AnyListener[] | undefined;
+  #anyOutgoing: AnyListener[] | undefined;
+
+  constructor(io: Manager<ListenEvents, EmitEvents>, nsp: string, options: SocketOptions = {}) {
+    super();
+    this.io = io;
+    this.nsp = nsp;
+    this.#options = { ...SOCKET_DEFAULTS, ...defined(options) };
+    this.auth = options.auth;
+    if (io.opts.autoConnect) this.connect();
+  }
+
+  get disconnected(): boolean {
+    return !this.connected;
+  }
+
+  /** Whether the socket is connected or will try to be (it listens to its Manager). */
+  get active(): boolean {
+    return this.#cleanups !== undefined;
+  }
+
+  /** Connects (or reconnects by hand after `disconnect()`). */
+  connect(): this {
+    if (this.connected) return this;
+    this.#subscribe();
+    if (!this.io.reconnecting) this.io.open();
+    if (this.io.readyState === "open") this.#onOpen();
+    return this;
+  }
+
+  /** Same as {@link connect}. */
+  open(): this {
+    return this.connect();
+  }
+
+  /** Leaves the namespace (`"io client disconnect"`); the connection closes with its last socket. */
+  disconnect(): this {
+    const wasConnected = this.connected;
+    if (wasConnected) this.io.packet({ type: PacketType.DISCONNECT, namespace: this.nsp });
+    this.#destroy();
+    if (wasConnected) this.#onClose("io client disconnect");
+    return this;
+  }
+
+  /** Same as {@link disconnect}. */
+  close(): this {
+    return this.disconnect();
+  }
+
+  /**
+   * Emits an event; a final function receives the server's acknowledgement.
+   * While disconnected, the event waits in `sendBuffer` (unless volatile).
+   *
+   * @throws ArgumentError for a reserved event name.
+   */
+  emit<Event extends EventNames<EmitEvents>>(event: Event, ...args: EventParams<EmitEvents, Event>): this {
+    if (RESERVED_EVENTS.has(event)) {
+      throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, `"${event}" is a reserved event name`);
+    }
+    const flags = this.#flags;
+    this.#flags = {};
+    if (this.#options.retries > 0 && flags.fromQueue !== true && flags.volatile !== true) {
+      this.#enqueue([event, ...args], flags);
+      return this;
+    }
+    const data: unknown[] = [event, ...args];
+    const packet: SocketPacket = { type: PacketType.EVENT, namespace: this.nsp, data };
+    if (typeof data[data.length - 1] === "function") {
+      const id = this.#nextAckId++;
+      this.#registerAck(id, data.pop() as Ack, flags.timeout);
+      packet.id = id;
+    }
+    const isWritable = this.io.engine?.transport.writable === true;
+    if (flags.volatile === true && !(this.connected && isWritable)) return this;
+    if (this.connected) {
+      this.#notifyOutgoing(data);
+      this.io.packet(packet);
+    } else {
+      this.#buffer(packet);
+    }
+    return this;
+  }
+
+  /** Emits and resolves with the acknowledgement (rejects on timeout). */
+  emitWithAck<Event extends EventNamesWithAck<EmitEvents>>(
+    event: Event,
+    ...args: AllButLast<EventParams<EmitEvents, Event>>
+  ): Promise<EmitWithAckResult<EmitEvents, Event>> {
+    return new Promise((resolve, reject) => {
+      const ack: Ack = (error, response) => {
+        if (error instanceof Error) reject(error);
+        else resolve(response as never);
+      };
+      ack.withError = true;
+      (this.emit as (...all: unknown[]) => this)(event, ...args, ack);
+    });
+  }
+
+  /** `emit("message", ...args)`. */
+  send(...args: unknown[]): this {
+    return (this.emit as (...all: unknown[]) => this)("message", ...args);
+  }
+
+  /** Same as {@link send}. */
+  write(...args: unknown[]): this {
+    return this.send(...args);
+  }
+
+  /** The next emit's acknowledgement gets an Error first, after `ms` without an answer. */
+  timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
+    this.#flags.timeout = ms;
+    return this;
+  }
+
+  /** The next emit is dropped unless it can be written at once. */
+  get volatile(): this {
+    this.#flags.volatile = true;
+    return this;
+  }
+
+  /** Accepted for compatibility; no compression is negotiated. */
+  compress(_compress: boolean): this {
+    return this;
+  }
+
+  /** Adds a listener of every incoming event: `(event, ...args)`. */
+  onAny(listener: AnyListener): this {
+    (this.#anyIncoming ??= []).push(listener);
+    return this;
+  }
+
+  prependAny(listener: AnyListener): this {
+    (this.#anyIncoming ??= []).unshift(listener);
+    return this;
+  }
+
+  /** Removes one catch-all listener, or all of them. */
+  offAny(listener?: AnyListener): this {
+    this.#anyIncoming = removeFrom(this.#anyIncoming, listener);
+    return this;
+  }
+
+  listenersAny(): AnyListener[] {
+    return this.#anyIncoming?.slice() ?? [];
+  }
+
+  /** Adds a listener of every event this socket sends. */
+  onAnyOutgoing(listener: AnyListener): this {
+    (this.#anyOutgoing ??= []).push(listener);
+    return this;
+  }
+
+  prependAnyOutgoing(listener: AnyListener): this {
+    (this.#anyOutgoing ??= []).unshift(listener);
+    return this;
+  }
+
+  offAnyOutgoing(listener?: AnyListener): this {
+    this.#anyOutgoing = removeFrom(this.#anyOutgoing, listener);
+    return this;
+  }
+
+  listenersAnyOutgoing(): AnyListener[] {
+    return this.#anyOutgoing?.slice() ?? [];
+  }
+
+  /** @internal A packet of this namespace arrived. */
+  onPacket(packet: SocketPacket): void {
+    switch (packet.type) {
+      case PacketType.CONNECT: {
+        const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
+        if (typeof data?.sid !== "string") return this.#connectError(new Error("invalid CONNECT packet"));
+        return this.#onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
+      }
+      case PacketType.EVENT:
+      case PacketType.BINARY_EVENT:
+        return this.#onEvent(packet);
+      case PacketType.ACK:
+      case PacketType.BINARY_ACK:
+        return this.#onAck(packet);
+      case PacketType.DISCONNECT:
+        this.#destroy();
+        return this.#onClose("io server disconnect");
+      case PacketType.CONNECT_ERROR: {
+        this.#destroy();
+        const data = packet.data as { message?: unknown; data?: unknown } | string;
+        const message = typeof data === "string" ? data : String(data.message);
+        const error: ConnectError = new Error(message);
+        if (typeof data === "object") error.data = data.data;
+        return this.#connectError(error);
+      }
+    }
+  }
+
+  #subscribe(): void {
+    if (this.#cleanups !== undefined) return;
+    const onOpen = (): void => this.#onOpen();
+    const onError = (error: Error): void => {
+      if (!this.connected) this.#connectError(error);
+    };
+    const onClose = (reason: EngineCloseReason, description?: Error): void => this.#onClose(reason, description);
+    this.io.on("open", onOpen).on("error", onError).on("close", onClose);
+    this.#cleanups = [() => this.io.off("open", onOpen).off("error", onError).off("close", onClose)];
+  }
+
+  #onOpen(): void {
+    const send = (data?: Record<string, unknown>): void => {
+      const recovery = this.#pid === undefined ? undefined : { pid: this.#pid, offset: this.#lastOffset };
+      const payload = recovery === undefined ? data : { ...recovery, ...data };
+      this.io.packet({ type: PacketType.CONNECT, namespace: this.nsp, ...(payload && { data: payload }) });
+    };
+    if (typeof this.auth === "function") this.auth(send);
+    else send(this.auth);
+  }
+
+  #onConnect(id: string, pid: string | undefined): void {
+    this.id = id;
+    this.recovered = pid !== undefined && this.#pid === pid;
+    this.#pid = pid;
+    this.connected = true;
+    for (const packet of this.sendBuffer.splice(0)) {
+      this.#notifyOutgoing(packet.data as unknown[]);
+      this.io.packet(packet);
+    }
+    this.emitReserved("connect");
+    this.#drainQueue(true);
+  }
+
+  #onEvent(packet: SocketPacket): void {
+    const args = (packet.data as unknown[]).slice();
+    if (packet.id !== undefined) args.push(this.#answer(packet.id));
+    if (!this.connected) return;
+    this.#runAny(this.#anyIncoming, args);
+    this.dispatch(args[0] as string, args.slice(1));
+    // With connection-state recovery the server adds each event's offset as its last argument.
+    const last = args[args.length - 1];
+    if (this.#pid !== undefined && typeof last === "string") this.#lastOffset = last;
+  }
+
+  /** The acknowledgement callback of an incoming event: answers once. */
+  #answer(id: number): (...args: unknown[]) => void {
+    let isSent = false;
+    return (...args) => {
+      if (isSent) return;
+      isSent = true;
+      this.io.packet({ type: PacketType.ACK, namespace: this.nsp, id, data: args });
+    };
+  }
+
+  #onAck(packet: SocketPacket): void {
+    const ack = packet.id === undefined ? undefined : this.#acks.get(packet.id);
+    if (ack === undefined) return;
+    this.#acks.delete(packet.id!);
+    const args = packet.data as unknown[];
+    if (ack.withError === true) ack(null, ...args);
+    else ack(...args);
+  }
+
+  #registerAck(id: number, ack: Ack, flagTimeout: number | undefined): void {
+    const timeout = flagTimeout ?? this.#options.ackTimeout;
+    if (timeout === undefined) {
+      this.#acks.set(id, ack);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#acks.delete(id);
+      const index = this.sendBuffer.findIndex((packet) => packet.id === id);
+      if (index !== -1) this.sendBuffer.splice(index, 1);
+      ack(new TimeoutError(ErrorCode.ACK_TIMEOUT, "operation has timed out"));
+    }, timeout);
+    const settled: Ack = (...args) => {
+      clearTimeout(timer);
+      ack(...args);
+    };
+    settled.withError = true;
+    this.#acks.set(id, settled);
+  }
+
+  /** Keeps a packet for the next connection; past `maxBufferedEvents` the oldest goes. */
+  #buffer(packet: SocketPacket): void {
+    this.sendBuffer.push(packet);
+    if (this.sendBuffer.length <= this.#options.maxBufferedEvents) return;
+    const dropped = this.sendBuffer.shift()!;
+    const ack = dropped.id === undefined ? undefined : this.#acks.get(dropped.id);
+    if (ack === undefined) return;
+    this.#acks.delete(dropped.id!);
+    if (ack.withError === true) ack(new EnchufeError(ErrorCode.BUFFER_FULL, "dropped from the offline buffer"));
+  }
+
+  /** At-least-once emits: one at a time, each sent again on timeout until acknowledged or out of retries. */
+  #enqueue(args: unknown[], flags: Flags): void {
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
+    const entry: QueuedEmit = { args, flags: { ...flags, fromQueue: true }, tries: 0, isPending: false };
+    const settle: Ack = (error, ...responses) => {
+      if (entry !== this.#queue[0]) return;
+      if (error !== null && entry.tries <= this.#options.retries) {
+        entry.isPending = false; // timed out: sent again below
+      } else {
+        this.#queue.shift();
+        if (ack?.withError === true || error !== null) ack?.(error, ...responses);
+        else ack?.(...responses);
+      }
+      this.#drainQueue();
+    };
+    settle.withError = true;
+    args.push(settle);
+    this.#queue.push(entry);
+    this.#drainQueue();
+  }
+
+  #drainQueue(force = false): void {
+    const entry = this.#queue[0];
+    if (!this.connected || entry === undefined || (entry.isPending && !force)) return;
+    entry.isPending = true;
+    entry.tries++;
+    this.#flags = entry.flags;
+    (this.emit as (...all: unknown[]) => this)(...entry.args);
+  }
+
+  #notifyOutgoing(data: unknown[]): void {
+    this.#runAny(this.#anyOutgoing, data);
+  }
+
+  /** Runs catch-all listeners; one that throws is reported like any failing listener. */
+  #runAny(listeners: AnyListener[] | undefined, args: unknown[]): void {
+    if (listeners === undefined) return;
+    for (const listener of listeners.slice()) {
+      try {
+        listener(...(args as [string]));
+      } catch (error) {
+        this.reportListenerError(error, String(args[0]));
+      }
+    }
+  }
+
+  #connectError(error: ConnectError): void {
+    this.emitReserved("connect_error", error);
+  }
+
+  #destroy(): void {
+    if (this.#cleanups === undefined) return;
+    for (const cleanup of this.#cleanups) cleanup();
+    this.#cleanups = undefined;
+    this.io.destroySocket();
+  }
+
+  #onClose(reason: ClientDisconnectReason, description?: Error): void {
+    // Never connected: a failure to connect is a connect_error, not a disconnect.
+    if (!this.connected) return;
+    this.connected = false;
+    this.id = undefined;
+    // Acknowledgements with a timeout fail now; the others may still come after a recovery.
+    for (const [id, ack] of this.#acks) {
+      if (ack.withError !== true || this.sendBuffer.some((packet) => packet.id === id)) continue;
+      this.#acks.delete(id);
+      ack(new EnchufeError(ErrorCode.SOCKET_DISCONNECTED, "socket has been disconnected"));
+    }
+    this.emitReserved("disconnect", reason, description);
+  }
+}

@@ -1,0 +1,119 @@
+// The client side of HTTP long-polling over `fetch` (Node's global fetch, or the
+// browser's): one GET at a time waits for what the server has, one POST at a time
+// carries what the client has, each body a `\x1e`-joined payload.
+import { type EnginePacket } from "../../protocol/engine-packet.js";
+import { decodeEnginePayload, encodeEnginePayload } from "../../protocol/engine-payload.js";
+import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
+
+let requestCount = 0;
+
+interface NodeBufferClass {
+  from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array;
+}
+// Node users get bytes as a Buffer whatever the transport (`ws` gives Buffers); browsers a Uint8Array.
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
+
+function withNodeBuffer(packet: EnginePacket): EnginePacket {
+  const { data } = packet;
+  if (NodeBuffer === undefined || !(data instanceof Uint8Array)) return packet;
+  return { type: packet.type, data: NodeBuffer.from(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+export class PollingClientTransport implements ClientTransport {
+  readonly name = "polling";
+  owner: ClientTransportOwner | undefined;
+  readonly #settings: ClientTransportSettings;
+  readonly #abort = new AbortController();
+  #isPolling = false;
+  #isPosting = false;
+  #onPaused: (() => void) | undefined;
+
+  constructor(settings: ClientTransportSettings) {
+    this.#settings = settings;
+  }
+
+  get writable(): boolean {
+    return !this.#isPosting && this.#onPaused === undefined;
+  }
+
+  open(): void {
+    this.owner?.onTransportOpen();
+    void this.#poll();
+  }
+
+  send(packets: readonly EnginePacket[]): void {
+    this.#isPosting = true;
+    void this.#request("POST", encodeEnginePayload(packets)).then((answer) => {
+      this.#isPosting = false;
+      if (answer === undefined) return;
+      this.#checkPaused();
+      this.owner?.onTransportDrain();
+    });
+  }
+
+  pause(onPaused: () => void): void {
+    this.#onPaused = onPaused;
+    this.#checkPaused();
+  }
+
+  close(): void {
+    this.owner = undefined;
+    this.#abort.abort();
+  }
+
+  async #poll(): Promise<void> {
+    this.#isPolling = true;
+    while (this.owner !== undefined && this.#onPaused === undefined) {
+      const payload = await this.#request("GET");
+      if (payload === undefined) return;
+      let packets: EnginePacket[];
+      try {
+        packets = decodeEnginePayload(payload);
+      } catch (error) {
+        return this.#fail(error as Error);
+      }
+      for (const packet of packets) this.owner?.onTransportPacket(withNodeBuffer(packet));
+    }
+    this.#isPolling = false;
+    this.#checkPaused();
+  }
+
+  /** One request; its body text, or undefined once the transport failed or closed. */
+  async #request(method: "GET" | "POST", body?: string): Promise<string | undefined> {
+    const { url, extraHeaders, withCredentials, cookies } = this.#settings;
+    const headers: Record<string, string> = { ...extraHeaders };
+    const cookie = cookies?.header();
+    if (cookie !== undefined) headers.cookie = cookie;
+    if (body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
+    try {
+      const response = await fetch(`${url("polling")}&t=${(requestCount++).toString(36)}`, {
+        method,
+        headers,
+        body: body ?? null,
+        credentials: withCredentials ? "include" : "same-origin",
+        signal: this.#abort.signal,
+      });
+      cookies?.store(response.headers.getSetCookie());
+      const text = await response.text();
+      if (response.ok) return text;
+      this.#fail(new Error(`polling ${method} answered ${response.status}: ${text.slice(0, 200)}`));
+    } catch (error) {
+      this.#fail(error as Error);
+    }
+    return undefined;
+  }
+
+  #checkPaused(): void {
+    if (this.#onPaused === undefined || this.#isPolling || this.#isPosting) return;
+    const onPaused = this.#onPaused;
+    this.#onPaused = () => undefined; // paused for good: the session moves on
+    onPaused();
+  }
+
+  #fail(error: Error): void {
+    const owner = this.owner;
+    if (owner === undefined) return;
+    this.close();
+    owner.onTransportClose("transport error", error);
+  }
+}

@@ -1,0 +1,51 @@
+// What the client's Engine.IO socket needs of a transport: it moves Engine.IO
+// packets to and from one server and says when it can write again. Transports
+// know nothing of sessions, heartbeats or Socket.IO.
+import type { EnginePacket } from "../../protocol/engine-packet.js";
+
+export type ClientTransportName = "polling" | "websocket";
+
+/** Why a transport ended, in Socket.IO's words. */
+export type ClientTransportCloseReason = "transport close" | "transport error";
+
+/** Who hears from a transport: the Engine.IO socket, or an upgrade probe. */
+export interface ClientTransportOwner {
+  onTransportOpen(): void;
+  onTransportPacket(packet: EnginePacket): void;
+  /** The transport ended by itself (not by `close()`); called once. */
+  onTransportClose(reason: ClientTransportCloseReason, description?: Error): void;
+  /** A write finished: the transport is writable again. */
+  onTransportDrain(): void;
+}
+
+/** Settings every client transport reads. */
+export interface ClientTransportSettings {
+  /** The URL of the next request (the session id once known), with `http:`/`https:` scheme. */
+  url: (transport: ClientTransportName) => string;
+  /** Headers for every request (Node only: browsers do not let pages set them on a WebSocket). */
+  extraHeaders: Readonly<Record<string, string>>;
+  /** Whether cookies travel cross-origin (browsers) or are kept at all (Node's cookie jar). */
+  withCredentials: boolean;
+  /** Node's cookie jar, when `withCredentials` is on. */
+  cookies: CookieStore | undefined;
+}
+
+/** The cookies a Node client keeps for its server, for load balancers' sticky sessions. */
+export interface CookieStore {
+  header(): string | undefined;
+  store(setCookie: readonly string[]): void;
+}
+
+/** One transport of one connection attempt. */
+export interface ClientTransport {
+  readonly name: ClientTransportName;
+  owner: ClientTransportOwner | undefined;
+  /** Whether `send()` may be called now. */
+  readonly writable: boolean;
+  open(): void;
+  send(packets: readonly EnginePacket[]): void;
+  /** Stops reading (for an upgrade) and calls back once no request is in flight. */
+  pause(onPaused: () => void): void;
+  /** Ends the transport without telling its owner. */
+  close(): void;
+}
