@@ -4,14 +4,13 @@
 // transport can take it, the upgrade from polling to WebSocket, and the close.
 import { TypedEmitter } from "../../events/typed-emitter.js";
 import { EnginePacketType, type EnginePacket } from "../../protocol/engine-packet.js";
-import { PollingClientTransport } from "../transports/polling.js";
+import { transportClasses } from "../transports/registry.js";
 import type {
   ClientTransport,
   ClientTransportName,
   ClientTransportOwner,
   ClientTransportSettings,
 } from "../transports/transport.js";
-import { WebSocketClientTransport } from "../transports/websocket.js";
 
 /** Why a client's Engine.IO session closed. */
 export type EngineCloseReason = "transport close" | "transport error" | "ping timeout" | "parse error" | "forced close";
@@ -85,7 +84,8 @@ export class EngineSocket
   constructor(options: EngineSocketOptions) {
     super();
     this.#options = options;
-    this.transport = this.#createTransport(options.transports[0] ?? "polling");
+    const first = options.transports.find((name) => transportClasses[name] !== undefined) ?? options.transports[0];
+    this.transport = this.#createTransport(first ?? "websocket");
     this.transport.owner = this;
     this.transport.open();
   }
@@ -160,7 +160,9 @@ export class EngineSocket
       withCredentials,
       cookies,
     };
-    return name === "websocket" ? new WebSocketClientTransport(settings) : new PollingClientTransport(settings);
+    const Transport = transportClasses[name];
+    if (Transport === undefined) throw new TypeError(`the "${name}" transport is not in this build of the client`);
+    return new Transport(settings);
   }
 
   #onHandshake(data: EnginePacket["data"]): void {
@@ -173,7 +175,11 @@ export class EngineSocket
     this.emitReserved("open");
     this.#flush();
     const { upgrade, transports } = this.#options;
-    const canUpgrade = upgrade && this.transport.name === "polling" && transports.includes("websocket");
+    const canUpgrade =
+      upgrade &&
+      this.transport.name === "polling" &&
+      transports.includes("websocket") &&
+      "websocket" in transportClasses;
     if (canUpgrade && handshake.upgrades.includes("websocket") && this.readyState === "open") this.#startProbe();
   }
 
