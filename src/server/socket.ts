@@ -13,7 +13,7 @@ import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Connection } from "./connection.js";
 import { runMiddlewares, type ExtendedError, type NextFunction } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
-import { TypedEmitter } from "../events/typed-emitter.js";
+import { CatchAllEmitter } from "../events/catch-all-emitter.js";
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -69,9 +69,7 @@ export interface SocketReservedEvents {
   error: (error: Error) => void;
 }
 
-/** A listener of every incoming (or outgoing) event: its name, then its arguments. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyListener = (event: string, ...args: any[]) => void;
+export type { AnyListener } from "../events/catch-all-emitter.js";
 
 /** A middleware for incoming packets: `([event, ...args], next) => …`. */
 export type EventMiddleware = (event: [string, ...unknown[]], next: NextFunction) => unknown;
@@ -95,7 +93,7 @@ export class Socket<
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   SocketData = any,
 >
-  extends TypedEmitter<ListenEvents, SocketReservedEvents>
+  extends CatchAllEmitter<ListenEvents, SocketReservedEvents>
   implements AdapterSocket
 {
   /** The socket id, distinct from the session id and safe to share with other clients. */
@@ -114,8 +112,6 @@ export class Socket<
   #data: SocketData | undefined;
   #flags: BroadcastFlags | undefined;
   #acks: Map<number, AckCallback> | undefined;
-  #anyIncoming: AnyListener[] | undefined;
-  #anyOutgoing: AnyListener[] | undefined;
   #middlewares: EventMiddleware[] | undefined;
 
   /** @internal Created by the namespace when a client asks to join it. */
@@ -212,7 +208,7 @@ export class Socket<
       packet.id = this.nsp.nextAckId();
       this.#registerAck(packet.id, ack, flags.timeout);
     }
-    if (this.#anyOutgoing !== undefined) this.#notifyAny(this.#anyOutgoing, data);
+    this.notifyAnyOutgoing(data);
     this.#connection.session.sendEncoded(EncodedPacket.from(packet), flags.volatile === true);
     return true;
   }
@@ -330,55 +326,11 @@ export class Socket<
     return this;
   }
 
-  /** Adds a listener of every incoming event. */
-  onAny(listener: AnyListener): this {
-    (this.#anyIncoming ??= []).push(listener);
-    return this;
-  }
-
-  /** Adds a listener of every incoming event, run before the others. */
-  prependAny(listener: AnyListener): this {
-    (this.#anyIncoming ??= []).unshift(listener);
-    return this;
-  }
-
-  /** Removes one catch-all listener, or all of them. */
-  offAny(listener?: AnyListener): this {
-    this.#anyIncoming = removeFrom(this.#anyIncoming, listener);
-    return this;
-  }
-
-  listenersAny(): AnyListener[] {
-    return this.#anyIncoming?.slice() ?? [];
-  }
-
-  /** Adds a listener of every event this socket emits to its client. */
-  onAnyOutgoing(listener: AnyListener): this {
-    (this.#anyOutgoing ??= []).push(listener);
-    return this;
-  }
-
-  prependAnyOutgoing(listener: AnyListener): this {
-    (this.#anyOutgoing ??= []).unshift(listener);
-    return this;
-  }
-
-  offAnyOutgoing(listener?: AnyListener): this {
-    this.#anyOutgoing = removeFrom(this.#anyOutgoing, listener);
-    return this;
-  }
-
-  listenersAnyOutgoing(): AnyListener[] {
-    return this.#anyOutgoing?.slice() ?? [];
-  }
-
   /** Writes a packet encoded once for many sockets (used by adapters). */
   deliver(packet: EncodedPacket, flags: BroadcastFlags): void {
     if (this.#isClosed) return;
     const source = packet.packet;
-    if (this.#anyOutgoing !== undefined && source?.type === PacketType.EVENT) {
-      this.#notifyAny(this.#anyOutgoing, source.data as unknown[]);
-    }
+    if (this.hasAnyOutgoing && source?.type === PacketType.EVENT) this.notifyAnyOutgoing(source.data as unknown[]);
     this.#connection.session.sendEncoded(packet, flags.volatile === true);
   }
 
@@ -445,7 +397,7 @@ export class Socket<
 
   #onEvent(event: [string, ...unknown[]], id: number | undefined): void {
     if (id !== undefined) event.push(this.#createAck(id));
-    if (this.#anyIncoming !== undefined) this.#notifyAny(this.#anyIncoming, event);
+    this.notifyAnyIncoming(event);
     if (this.#middlewares === undefined) return this.#dispatchEvent(event);
     runMiddlewares(this.#middlewares, event, (error?: ExtendedError) => {
       if (error !== undefined) this.reportListenerError(error, "use");
@@ -456,16 +408,6 @@ export class Socket<
   #dispatchEvent(event: [string, ...unknown[]]): void {
     const name = event.shift() as string;
     this.dispatch(name, event);
-  }
-
-  #notifyAny(listeners: readonly AnyListener[], event: readonly unknown[]): void {
-    for (const listener of listeners.slice()) {
-      try {
-        (listener as (...args: unknown[]) => void).apply(this, event as unknown[]);
-      } catch (error) {
-        this.reportListenerError(error, "any");
-      }
-    }
   }
 
   #createAck(id: number): (...args: unknown[]) => void {
@@ -540,13 +482,6 @@ export class Socket<
       }
     }
   }
-}
-
-function removeFrom(list: AnyListener[] | undefined, listener: AnyListener | undefined): AnyListener[] | undefined {
-  if (list === undefined || listener === undefined) return undefined;
-  const index = list.indexOf(listener);
-  if (index !== -1) list.splice(index, 1);
-  return list;
 }
 
 /** Checks a `timeout()` argument. */
