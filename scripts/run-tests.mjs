@@ -28,6 +28,16 @@ const compile = spawnSync(
   },
 );
 if (compile.status !== 0) process.exit(compile.status ?? 1);
+// The browser bundles, where the compiled server looks for them (src/server/ → src/client-bundle/):
+// `serveClient` and the browser tests use bundles of the sources under test.
+const bundle = spawnSync(
+  process.execPath,
+  ["scripts/build-client.mjs", "--quiet", "--outdir", join(BUILD, "src/client-bundle")],
+  {
+    stdio: "inherit",
+  },
+);
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 
 const only = process.argv.slice(2);
 const files = findTests(BUILD)

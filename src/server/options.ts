@@ -30,11 +30,14 @@ export interface ServerOptions extends EngineOptions {
   cleanupEmptyChildNamespaces?: boolean;
   /** The adapter class, one instance per namespace. @default InMemoryAdapter */
   adapter?: AdapterConstructor;
+  /**
+   * Whether the browser client is served at `<path>/socket.io.js`, `socket.io.min.js`
+   * and `socket.io.esm.min.js` (with their `.map`), as Socket.IO serves its own. @default true
+   */
+  serveClient?: boolean;
 
   // Socket.IO options for features enchufe does not have yet. Accepted so that a
   // Socket.IO configuration moves over unchanged; see docs/options.md.
-  /** Accepted, no effect yet: the client bundle is not served. */
-  serveClient?: boolean;
   /** Refused when `true`: enchufe speaks Engine.IO v4 only. */
   allowEIO3?: false;
   /** Refused when set: WebSocket compression is not offered yet. */
@@ -45,7 +48,6 @@ export interface ServerOptions extends EngineOptions {
   connectionStateRecovery?: undefined | false;
 }
 
-const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set(["serveClient"]);
 const REFUSED_UNLESS_OFF: ReadonlySet<string> = new Set([
   "allowEIO3",
   "perMessageDeflate",
@@ -56,13 +58,13 @@ const REFUSED_UNLESS_OFF: ReadonlySet<string> = new Set([
 /** Throws for an unknown key (a typo, say) and for a Socket.IO feature that is asked for but missing. */
 function checkKeys(options: object): void {
   for (const [key, value] of Object.entries(options)) {
-    if (Object.hasOwn(SERVER_DEFAULTS, key) || ACCEPTED_WITHOUT_EFFECT.has(key)) continue;
+    if (Object.hasOwn(SERVER_DEFAULTS, key)) continue;
     if (!REFUSED_UNLESS_OFF.has(key)) throw invalidOption(key, "a known option (this one is unknown)", value);
     if (value !== undefined && value !== false) throw invalidOption(key, "left unset: it is not supported yet", value);
   }
 }
 
-type CompatibilityOption = "serveClient" | "allowEIO3" | "perMessageDeflate" | "parser" | "connectionStateRecovery";
+type CompatibilityOption = "allowEIO3" | "perMessageDeflate" | "parser" | "connectionStateRecovery";
 
 /** Server options with every default applied. */
 export type ResolvedServerOptions = ResolvedEngineOptions &
@@ -78,6 +80,7 @@ export const SERVER_DEFAULTS = Object.freeze({
   maxNamespacesPerConnection: 32,
   cleanupEmptyChildNamespaces: false,
   adapter: InMemoryAdapter as AdapterConstructor,
+  serveClient: true,
 }) satisfies Required<Omit<ServerOptions, CompatibilityOption>>;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -92,8 +95,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   checkInteger(resolved, "maxEventArguments", 0);
   checkInteger(resolved, "maxPendingAcks", 1);
   checkInteger(resolved, "maxNamespacesPerConnection", 1);
-  if (typeof resolved.cleanupEmptyChildNamespaces !== "boolean") {
-    throw invalidOption("cleanupEmptyChildNamespaces", "a boolean", resolved.cleanupEmptyChildNamespaces);
+  for (const name of ["cleanupEmptyChildNamespaces", "serveClient"] as const) {
+    if (typeof resolved[name] !== "boolean") throw invalidOption(name, "a boolean", resolved[name]);
   }
   if (typeof resolved.adapter !== "function") throw invalidOption("adapter", "an adapter class", resolved.adapter);
   return Object.freeze({ ...resolved, ...engine });

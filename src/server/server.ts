@@ -6,6 +6,7 @@ import type { Session } from "../engine/session.js";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import { PacketType } from "../protocol/socket-packet.js";
 import type { BroadcastOperator, RemoteSocket } from "./broadcast-operator.js";
+import { serveClientFiles } from "./client-files.js";
 import { Connection, type ConnectionHost } from "./connection.js";
 import type { Middleware } from "./middleware.js";
 import { Namespace, type NamespaceReservedEvents } from "./namespace.js";
@@ -124,6 +125,8 @@ export class Server<
       this.#engine.on("connection", (session) => this.#onSession(session));
     }
     this.#engine.attach(server);
+    // In front of the engine, as in Socket.IO: <path>/socket.io.js and the rest, beside <path>/.
+    if (this.options.serveClient) serveClientFiles(server, this.options.path, this.options.cors);
     this.httpServer = server;
     return this;
   }
