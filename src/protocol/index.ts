@@ -20,4 +20,5 @@ export { isBinary, hasBinary, deconstructPacket, reconstructPacket } from "./bin
 export type { BinaryValue } from "./binary.js";
 export { EncodedPacket, FramingSlot } from "./encoded-packet.js";
 export { encodeBase64, decodeBase64 } from "./base64.js";
+export { encodeStreamFrame, StreamFrameDecoder, StreamFrameKind, STREAM_FRAME_HEADER_BYTES } from "./stream-frame.js";
 export { ProtocolError, ErrorCode, isEnchufeError } from "../errors.js";
