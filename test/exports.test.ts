@@ -36,6 +36,27 @@ describe("exports", () => {
     ]);
   });
 
+  for (const entry of ["enchufe/client", "enchufe/client/websocket"]) {
+    it(`${entry} exports the client, io() also as default`, async () => {
+      const module = (await import(entry)) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(module).sort(), [
+        "EnchufeError",
+        "ErrorCode",
+        "MANAGER_DEFAULTS",
+        "Manager",
+        "SOCKET_DEFAULTS",
+        "Socket",
+        "TimeoutError",
+        "connect",
+        "default",
+        "io",
+        "isEnchufeError",
+        "protocol",
+      ]);
+      assert.equal(module.default, module.io);
+    });
+  }
+
   it("enchufe/protocol exports the pure codecs", async () => {
     const module = (await import("enchufe/protocol")) as Record<string, unknown>;
     assert.deepEqual(Object.keys(module).sort(), [
@@ -49,7 +70,10 @@ describe("exports", () => {
       "ProtocolError",
       "RECORD_SEPARATOR",
       "RESERVED_EVENTS",
+      "STREAM_FRAME_HEADER_BYTES",
       "SocketPacketDecoder",
+      "StreamFrameDecoder",
+      "StreamFrameKind",
       "decodeBase64",
       "decodeEnginePacket",
       "decodeEnginePayload",
@@ -58,6 +82,7 @@ describe("exports", () => {
       "encodeEnginePacket",
       "encodeEnginePayload",
       "encodeSocketPacket",
+      "encodeStreamFrame",
       "hasBinary",
       "isBinary",
       "isEnchufeError",

@@ -83,6 +83,7 @@ export class Manager<
       fail(new Error("timeout")); // stops listening first, so the close below is not a second failure
       engine.close();
     }, timeout);
+    this.#cleanups.push(() => clearTimeout(timer)); // a close() while opening ends the wait too
     const fail = (error: Error): void => {
       clearTimeout(timer);
       this.#cleanup();
@@ -137,6 +138,7 @@ export class Manager<
   close(): void {
     this.#skipReconnect = true;
     this.#isReconnecting = false;
+    this.#backoff.reset(); // a later open() starts its attempts over
     clearTimeout(this.#reconnectTimer);
     const engine = this.engine;
     if (this.readyState === "opening") this.#cleanup();

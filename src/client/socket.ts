@@ -75,6 +75,8 @@ export class Socket<
   auth: SocketOptions["auth"];
   /** Events emitted while offline, sent on (re)connection. */
   sendBuffer: SocketPacket[] = [];
+  /** Events that came before CONNECT (a recovered session's missed events do), emitted on connect. */
+  receiveBuffer: unknown[][] = [];
   readonly #options: typeof SOCKET_DEFAULTS & SocketOptions;
   readonly #acks = new Map<number, Ack>();
   readonly #queue: QueuedEmit[] = [];
@@ -289,6 +291,7 @@ export class Socket<
   }
 
   #onOpen(): void {
+    this.receiveBuffer = []; // anything that came before this CONNECT belongs to an older session
     const send = (data?: Record<string, unknown>): void => {
       const recovery = this.#pid === undefined ? undefined : { pid: this.#pid, offset: this.#lastOffset };
       const payload = recovery === undefined ? data : { ...recovery, ...data };
@@ -303,6 +306,7 @@ export class Socket<
     this.recovered = pid !== undefined && this.#pid === pid;
     this.#pid = pid;
     this.connected = true;
+    for (const args of this.receiveBuffer.splice(0)) this.#emitEvent(args);
     for (const packet of this.sendBuffer.splice(0)) {
       this.#notifyOutgoing(packet.data as unknown[]);
       this.io.packet(packet);
@@ -314,7 +318,11 @@ export class Socket<
   #onEvent(packet: SocketPacket): void {
     const args = (packet.data as unknown[]).slice();
     if (packet.id !== undefined) args.push(this.#answer(packet.id));
-    if (!this.connected) return;
+    if (this.connected) this.#emitEvent(args);
+    else if (this.active) this.receiveBuffer.push(args);
+  }
+
+  #emitEvent(args: unknown[]): void {
     this.#runAny(this.#anyIncoming, args);
     this.dispatch(args[0] as string, args.slice(1));
     // With connection-state recovery the server adds each event's offset as its last argument.
@@ -382,8 +390,7 @@ export class Socket<
         entry.isPending = false; // timed out: sent again below
       } else {
         this.#queue.shift();
-        if (ack?.withError === true || error !== null) ack?.(error, ...responses);
-        else ack?.(...responses);
+        ack?.(error, ...responses); // error first, as with every emit that can time out
       }
       this.#drainQueue();
     };

@@ -58,10 +58,26 @@ function parseHandshake(data: unknown): Handshake | undefined {
   }
 }
 
+/** The UTF-8 length of `text`: what it weighs in a request body, against the server's limit. */
+function utf8Length(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) length += 1;
+    else if (code < 0x800) length += 2;
+    else if (code >= 0xd800 && code < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 4; // a surrogate pair
+      i++;
+    } else length += 3;
+  }
+  return length;
+}
+
 /** Roughly the bytes a packet adds to a polling payload (engine.io-client counts the same way). */
 function payloadLength(packet: EnginePacket): number {
   const { data } = packet;
-  return 2 + (data === undefined ? 0 : typeof data === "string" ? data.length : Math.ceil(data.length / 3) * 4 + 1);
+  if (data === undefined) return 2;
+  return 2 + (typeof data === "string" ? utf8Length(data) : Math.ceil(data.length / 3) * 4 + 1);
 }
 
 export class EngineSocket
@@ -100,13 +116,19 @@ export class EngineSocket
     if (this.readyState === "closing" || this.readyState === "closed") return;
     const wasOpen = this.readyState === "open";
     this.readyState = "closing";
-    if (wasOpen) this.#writeBuffer.push({ type: EnginePacketType.CLOSE });
     const finish = (): void => this.#onClose("forced close");
-    if (!wasOpen || this.#writeBuffer.length === 0) return finish();
+    if (!wasOpen) return finish();
+    // A probe not yet answered is dropped; an upgrade under way completes, and the close packet leaves on the WebSocket.
+    if (!this.#isUpgrading) this.#dropProbe();
+    this.#writeBuffer.push({ type: EnginePacketType.CLOSE });
     this.#flush();
     if (this.#writeBuffer.length === 0 && this.transport.name === "websocket") return finish();
-    // Polling: the close packet leaves with the last POST; the session ends when it is written.
-    this.#afterFlush = finish;
+    // Polling: the close packet leaves with the last POST. The session ends once that POST and the waiting GET
+    // (which the server answers as it closes) are over: aborting a request in flight would cost its connection.
+    this.#afterFlush = () => {
+      this.#afterFlush = undefined;
+      this.transport.pause(finish);
+    };
   }
 
   /** @internal */
@@ -129,6 +151,8 @@ export class EngineSocket
           this.emitReserved("message", packet.data ?? "");
         return;
       case EnginePacketType.CLOSE:
+        // The answer to our own close packet: the requests still in flight (its POST) end first.
+        if (this.readyState === "closing") return this.transport.pause(() => this.#onClose("forced close"));
         return this.#onClose("transport close");
       case EnginePacketType.PONG:
       case EnginePacketType.UPGRADE:
@@ -204,7 +228,7 @@ export class EngineSocket
         this.#isUpgrading = true;
         this.emitReserved("upgrading", probe);
         this.transport.pause(() => {
-          if (this.#probe !== probe || this.readyState !== "open") return;
+          if (this.#probe !== probe || this.readyState === "closed") return;
           this.#probe = undefined;
           probe.send([{ type: EnginePacketType.UPGRADE }]);
           this.transport.owner = undefined;
@@ -258,15 +282,21 @@ export class EngineSocket
     this.#pingTimer = setTimeout(() => this.#onClose("ping timeout"), pingInterval + pingTimeout);
   }
 
+  #dropProbe(): void {
+    this.#probe?.close();
+    this.#probe = undefined;
+  }
+
   #onClose(reason: EngineCloseReason, description?: Error): void {
     if (this.readyState === "closed") return;
+    // Whatever ends a session that is closing (the server's close packet, say), it was closed on purpose.
+    const why = this.readyState === "closing" ? "forced close" : reason;
     this.readyState = "closed";
     clearTimeout(this.#pingTimer);
     this.#writeBuffer = [];
     this.#afterFlush = undefined;
     this.transport.close();
-    this.#probe?.close();
-    this.#probe = undefined;
-    this.emitReserved("close", reason, description);
+    this.#dropProbe();
+    this.emitReserved("close", why, description);
   }
 }

@@ -1,0 +1,26 @@
+// enchufe/client against enchufe's own server: the shared client suites, once per
+// transport setting (default: polling then the upgrade; polling only; WebSocket only).
+import { afterEach, describe } from "node:test";
+import { closeAll, transportLabel, type Setup, type TransportSetting } from "../helpers/client-peers.js";
+import { connectSuite } from "./suites/connect.js";
+import { cookieSuite } from "./suites/cookies.js";
+import { disconnectSuite } from "./suites/disconnect.js";
+import { eventsSuite } from "./suites/events.js";
+import { reconnectionSuite } from "./suites/reconnection.js";
+import { retriesSuite } from "./suites/retries.js";
+
+afterEach(closeAll);
+
+const settings: TransportSetting[] = [undefined, ["polling"], ["websocket"]];
+for (const transports of settings) {
+  const setup: Setup = { kind: "enchufe", transports };
+  describe(`enchufe server, transports: ${transportLabel(transports)}`, () => {
+    connectSuite(setup);
+    eventsSuite(setup);
+    disconnectSuite(setup);
+    reconnectionSuite(setup);
+    retriesSuite(setup);
+    // The cookie travels on HTTP requests of the session: polling's.
+    if (transports?.[0] !== "websocket") cookieSuite(setup);
+  });
+}
