@@ -5,6 +5,7 @@ import { TypedEmitter } from "../events/typed-emitter.js";
 import type { DefaultEventsMap, EventsMap } from "../events/typed-events.js";
 import { encodeSocketPacket, SocketPacketDecoder, type SocketPacket } from "../protocol/socket-packet.js";
 import { Backoff } from "./backoff.js";
+import { toPlatformBinary } from "./binary-type.js";
 import { EngineSocket, type EngineCloseReason } from "./engine/engine-socket.js";
 import { defined, MANAGER_DEFAULTS, type ManagerOptions, type SocketOptions } from "./options.js";
 import { Socket } from "./socket.js";
@@ -41,7 +42,7 @@ export class Manager<
   readonly nsps = new Map<string, Socket<ListenEvents, EmitEvents>>();
   readonly #backoff: Backoff;
   readonly #cookies: CookieJar | undefined;
-  #decoder = new SocketPacketDecoder();
+  #decoder = new SocketPacketDecoder({ toBinary: toPlatformBinary });
   #isReconnecting = false;
   #skipReconnect = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,7 +155,7 @@ export class Manager<
   #onOpen(engine: EngineSocket): void {
     this.#cleanup();
     this.readyState = "open";
-    this.#decoder = new SocketPacketDecoder();
+    this.#decoder = new SocketPacketDecoder({ toBinary: toPlatformBinary });
     this.#listen(engine, "message", (data: string | Uint8Array) => this.#onData(data));
     this.#listen(engine, "ping", () => this.emitReserved("ping"));
     this.#listen(engine, "close", (reason: EngineCloseReason, description?: Error) =>

@@ -3,7 +3,7 @@
 // keeps what is emitted while offline (bounded), and retries emits at least once
 // when asked to.
 import { ArgumentError, EnchufeError, ErrorCode, TimeoutError } from "../errors.js";
-import { TypedEmitter } from "../events/typed-emitter.js";
+import { CatchAllEmitter } from "../events/catch-all-emitter.js";
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -33,8 +33,6 @@ export interface ClientSocketReservedEvents {
   disconnect: (reason: ClientDisconnectReason, description?: Error) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of any event take any arguments
-type AnyListener = (event: string, ...args: any[]) => void;
 type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
 
 interface Flags {
@@ -51,17 +49,10 @@ interface QueuedEmit {
   isPending: boolean;
 }
 
-function removeFrom(list: AnyListener[] | undefined, listener?: AnyListener): AnyListener[] | undefined {
-  if (list === undefined || listener === undefined) return undefined;
-  const index = list.indexOf(listener);
-  if (index !== -1) list.splice(index, 1);
-  return list;
-}
-
 export class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
-> extends TypedEmitter<ListenEvents, ClientSocketReservedEvents> {
+> extends CatchAllEmitter<ListenEvents, ClientSocketReservedEvents> {
   /** The Manager, which owns the connection. */
   readonly io: Manager<ListenEvents, EmitEvents>;
   /** The namespace. */
@@ -85,8 +76,6 @@ export class Socket<
   #cleanups: (() => void)[] | undefined;
   #pid: string | undefined;
   #lastOffset: string | undefined;
-  #anyIncoming: AnyListener[] | undefined;
-  #anyOutgoing: AnyListener[] | undefined;
 
   constructor(io: Manager<ListenEvents, EmitEvents>, nsp: string, options: SocketOptions = {}) {
     super();
@@ -160,7 +149,7 @@ export class Socket<
     const isWritable = this.io.engine?.transport.writable === true;
     if (flags.volatile === true && !(this.connected && isWritable)) return this;
     if (this.connected) {
-      this.#notifyOutgoing(data);
+      this.notifyAnyOutgoing(data);
       this.io.packet(packet);
     } else {
       this.#buffer(packet);
@@ -208,47 +197,6 @@ export class Socket<
   /** Accepted for compatibility; no compression is negotiated. */
   compress(_compress: boolean): this {
     return this;
-  }
-
-  /** Adds a listener of every incoming event: `(event, ...args)`. */
-  onAny(listener: AnyListener): this {
-    (this.#anyIncoming ??= []).push(listener);
-    return this;
-  }
-
-  prependAny(listener: AnyListener): this {
-    (this.#anyIncoming ??= []).unshift(listener);
-    return this;
-  }
-
-  /** Removes one catch-all listener, or all of them. */
-  offAny(listener?: AnyListener): this {
-    this.#anyIncoming = removeFrom(this.#anyIncoming, listener);
-    return this;
-  }
-
-  listenersAny(): AnyListener[] {
-    return this.#anyIncoming?.slice() ?? [];
-  }
-
-  /** Adds a listener of every event this socket sends. */
-  onAnyOutgoing(listener: AnyListener): this {
-    (this.#anyOutgoing ??= []).push(listener);
-    return this;
-  }
-
-  prependAnyOutgoing(listener: AnyListener): this {
-    (this.#anyOutgoing ??= []).unshift(listener);
-    return this;
-  }
-
-  offAnyOutgoing(listener?: AnyListener): this {
-    this.#anyOutgoing = removeFrom(this.#anyOutgoing, listener);
-    return this;
-  }
-
-  listenersAnyOutgoing(): AnyListener[] {
-    return this.#anyOutgoing?.slice() ?? [];
   }
 
   /** @internal A packet of this namespace arrived. */
@@ -308,7 +256,7 @@ export class Socket<
     this.connected = true;
     for (const args of this.receiveBuffer.splice(0)) this.#emitEvent(args);
     for (const packet of this.sendBuffer.splice(0)) {
-      this.#notifyOutgoing(packet.data as unknown[]);
+      this.notifyAnyOutgoing(packet.data as unknown[]);
       this.io.packet(packet);
     }
     this.emitReserved("connect");
@@ -319,11 +267,11 @@ export class Socket<
     const args = (packet.data as unknown[]).slice();
     if (packet.id !== undefined) args.push(this.#answer(packet.id));
     if (this.connected) this.#emitEvent(args);
-    else if (this.active) this.receiveBuffer.push(args);
+    else if (this.active) this.#keep(this.receiveBuffer, args);
   }
 
   #emitEvent(args: unknown[]): void {
-    this.#runAny(this.#anyIncoming, args);
+    this.notifyAnyIncoming(args);
     this.dispatch(args[0] as string, args.slice(1));
     // With connection-state recovery the server adds each event's offset as its last argument.
     const last = args[args.length - 1];
@@ -371,13 +319,18 @@ export class Socket<
 
   /** Keeps a packet for the next connection; past `maxBufferedEvents` the oldest goes. */
   #buffer(packet: SocketPacket): void {
-    this.sendBuffer.push(packet);
-    if (this.sendBuffer.length <= this.#options.maxBufferedEvents) return;
-    const dropped = this.sendBuffer.shift()!;
+    const dropped = this.#keep(this.sendBuffer, packet);
+    if (dropped === undefined) return;
     const ack = dropped.id === undefined ? undefined : this.#acks.get(dropped.id);
     if (ack === undefined) return;
     this.#acks.delete(dropped.id!);
     if (ack.withError === true) ack(new EnchufeError(ErrorCode.BUFFER_FULL, "dropped from the offline buffer"));
+  }
+
+  /** Adds to a buffer bounded by `maxBufferedEvents`; returns the oldest item when it fell out. */
+  #keep<Item>(buffer: Item[], item: Item): Item | undefined {
+    buffer.push(item);
+    return buffer.length > this.#options.maxBufferedEvents ? buffer.shift() : undefined;
   }
 
   /** At-least-once emits: one at a time, each sent again on timeout until acknowledged or out of retries. */
@@ -407,22 +360,6 @@ export class Socket<
     entry.tries++;
     this.#flags = entry.flags;
     (this.emit as (...all: unknown[]) => this)(...entry.args);
-  }
-
-  #notifyOutgoing(data: unknown[]): void {
-    this.#runAny(this.#anyOutgoing, data);
-  }
-
-  /** Runs catch-all listeners; one that throws is reported like any failing listener. */
-  #runAny(listeners: AnyListener[] | undefined, args: unknown[]): void {
-    if (listeners === undefined) return;
-    for (const listener of listeners.slice()) {
-      try {
-        listener(...(args as [string]));
-      } catch (error) {
-        this.reportListenerError(error, String(args[0]));
-      }
-    }
   }
 
   #connectError(error: ConnectError): void {

@@ -102,7 +102,7 @@ function isPlaceholder(value: object): boolean {
   return (value as { _placeholder?: unknown })._placeholder === true;
 }
 
-function attachmentFor(placeholder: object, attachments: readonly Uint8Array[]): Uint8Array {
+function attachmentFor(placeholder: object, attachments: readonly unknown[]): unknown {
   const num = (placeholder as { num?: unknown }).num;
   if (typeof num !== "number" || !Number.isInteger(num) || num < 0 || num >= attachments.length) {
     throw new ProtocolError(ErrorCode.PACKET_INVALID, "attachment placeholder with an invalid num");
@@ -116,7 +116,7 @@ function attachmentFor(placeholder: object, attachments: readonly Uint8Array[]):
  *
  * @throws ProtocolError when a placeholder's `num` is not an index of `attachments`.
  */
-export function reconstructPacket(data: unknown, attachments: readonly Uint8Array[]): unknown {
+export function reconstructPacket(data: unknown, attachments: readonly unknown[]): unknown {
   if (typeof data !== "object" || data === null) return data;
   if (isPlaceholder(data)) return attachmentFor(data, attachments);
   const stack: object[] = [data];

@@ -41,13 +41,18 @@ export interface DecoderOptions {
   maxAttachments?: number;
   /** Most arguments of one event or acknowledgement, the event name not counted. @default 1000 */
   maxArguments?: number;
+  /**
+   * What an attachment becomes in the packet's data: a client gives Node users a
+   * Buffer and browsers an ArrayBuffer, as socket.io-client does. @default the bytes as they arrived
+   */
+  toBinary?: ((bytes: Uint8Array) => unknown) | undefined;
 }
 
 /** The decoder's defaults, shared with the server's options. */
 export const DECODER_DEFAULTS = Object.freeze({
   maxAttachments: 10,
   maxArguments: 1000,
-}) satisfies Required<DecoderOptions>;
+}) satisfies Required<Omit<DecoderOptions, "toBinary">>;
 
 const MAX_NAMESPACE_LENGTH = 256;
 const MAX_ID_DIGITS = 16; // Number.MAX_SAFE_INTEGER has 16 digits
@@ -107,11 +112,13 @@ export class SocketPacketDecoder {
   readonly #maxArguments: number;
   #pending: SocketPacket | undefined;
   #expected = 0;
-  #attachments: Uint8Array[] | undefined;
+  #attachments: unknown[] | undefined;
+  readonly #toBinary: ((bytes: Uint8Array) => unknown) | undefined;
 
   constructor(options: DecoderOptions = {}) {
     this.#maxAttachments = options.maxAttachments ?? DECODER_DEFAULTS.maxAttachments;
     this.#maxArguments = options.maxArguments ?? DECODER_DEFAULTS.maxArguments;
+    this.#toBinary = options.toBinary;
   }
 
   /** True while a binary packet waits for attachments. */
@@ -155,7 +162,7 @@ export class SocketPacketDecoder {
     const packet = this.#pending;
     if (packet === undefined) throw invalid("binary attachment received without a binary packet");
     const attachments = (this.#attachments ??= []);
-    attachments.push(bytes);
+    attachments.push(this.#toBinary === undefined ? bytes : this.#toBinary(bytes));
     if (attachments.length < this.#expected) return undefined;
     this.reset();
     packet.data = reconstructPacket(packet.data, attachments);

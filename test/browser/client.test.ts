@@ -199,11 +199,9 @@ describe("the client bundles in Chromium", { skip, timeout: 120_000 }, () => {
     await exchange("/reference.html", {}, ["polling", "websocket"], "[object ArrayBuffer]");
   });
 
-  it(
-    "hands received bytes to the page as an ArrayBuffer, as socket.io-client does",
-    { todo: "the client delivers a Uint8Array in browsers" },
-    async () => {
-      await exchange("/page.html", { transports: ["websocket"] }, ["websocket"], "[object ArrayBuffer]");
-    },
-  );
+  for (const transport of ["websocket", "polling"]) {
+    it(`hands received bytes to the page as an ArrayBuffer over ${transport}, as socket.io-client does`, async () => {
+      await exchange("/page.html", { transports: [transport] }, [transport], "[object ArrayBuffer]");
+    });
+  }
 });

@@ -7,18 +7,6 @@ import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } f
 
 let requestCount = 0;
 
-interface NodeBufferClass {
-  from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array;
-}
-// Node users get bytes as a Buffer whatever the transport (`ws` gives Buffers); browsers a Uint8Array.
-const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
-
-function withNodeBuffer(packet: EnginePacket): EnginePacket {
-  const { data } = packet;
-  if (NodeBuffer === undefined || !(data instanceof Uint8Array)) return packet;
-  return { type: packet.type, data: NodeBuffer.from(data.buffer, data.byteOffset, data.byteLength) };
-}
-
 export class PollingClientTransport implements ClientTransport {
   readonly name = "polling";
   owner: ClientTransportOwner | undefined;
@@ -72,7 +60,7 @@ export class PollingClientTransport implements ClientTransport {
       } catch (error) {
         return this.#fail(error as Error);
       }
-      for (const packet of packets) this.owner?.onTransportPacket(withNodeBuffer(packet));
+      for (const packet of packets) this.owner?.onTransportPacket(packet);
     }
     this.#isPolling = false;
     this.#checkPaused();
