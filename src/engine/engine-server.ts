@@ -12,11 +12,13 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import { TypedEmitter } from "../events/typed-emitter.js";
 import { EnginePacketType } from "../protocol/engine-packet.js";
 import { PollingTransport } from "../transports/polling.js";
+import { StreamTransport, type StreamTransportName } from "../transports/stream.js";
 import type { Transport } from "../transports/transport.js";
 import { WebSocketUpgrader } from "../transports/websocket.js";
 import { clientAddress } from "./address.js";
@@ -80,6 +82,8 @@ function dropInvalidHeaders(headers: OutgoingHttpHeaders): Error | undefined {
   }
   return firstError;
 }
+
+export type { StreamTransportName } from "../transports/stream.js";
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -280,6 +284,18 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
   }
 
   /**
+   * Opens a session on a stream a raw listener accepted (TCP, TLS, Unix socket):
+   * the server speaks first, with `open`. There is no HTTP request (so no cookie,
+   * CORS, middleware or `allowRequest`) and no upgrade; the session's request has
+   * the socket and empty headers.
+   */
+  handleStream(socket: Socket, name: StreamTransportName): void {
+    const transport = new StreamTransport(socket, name, this.options.maxHttpBufferSize);
+    const request = { method: "GET", url: "/", headers: {}, httpVersion: "1.1", socket } as unknown as IncomingMessage;
+    this.#open(generateId(), transport, request, undefined);
+  }
+
+  /**
    * Closes every session: WebSocket clients see the transport close, polling clients
    * get what was queued for them, then a close packet. Resolves once every client
    * was told, or after {@link CLOSE_GRACE_MS}, when the stragglers are dropped.
@@ -358,7 +374,8 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     const address = clientAddress(request, this.options.trustProxy);
     const session = new Session(id, transport, request, address, this, added);
     this.sessions.set(id, session);
-    const suffix = this.#openSuffixes[transport.name as EngineTransportName];
+    // Streams have no upgrade either: they share WebSocket's suffix (`"upgrades":[]`).
+    const suffix = transport.name === "polling" ? this.#openSuffixes.polling : this.#openSuffixes.websocket;
     session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${suffix}` });
     this.#heartbeat.start();
     this.emitReserved("connection", session);

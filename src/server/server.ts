@@ -7,6 +7,7 @@ import { ArgumentError, ErrorCode } from "../errors.js";
 import { PacketType } from "../protocol/socket-packet.js";
 import type { BroadcastOperator, RemoteSocket } from "./broadcast-operator.js";
 import { serveClientFiles } from "./client-files.js";
+import { listenRaw, type RawListener, type RawListenOptions, type RawListenUrl } from "./raw-listener.js";
 import { Connection, type ConnectionHost } from "./connection.js";
 import type { Middleware } from "./middleware.js";
 import { Namespace, type NamespaceReservedEvents } from "./namespace.js";
@@ -63,6 +64,7 @@ export class Server<
   httpServer: HttpServerLike | undefined;
   readonly #rawOptions: ServerOptions;
   #engine: EngineServer | undefined;
+  readonly #rawListeners: RawListener[] = [];
   #ackId = 0;
   readonly #namespaces = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
   readonly #parents = new Map<
@@ -89,10 +91,10 @@ export class Server<
     if (target !== undefined) this.attach(target);
   }
 
-  /** The Engine.IO server (`io.engine.clientsCount`); created by the first `attach()`. */
+  /** The Engine.IO server (`io.engine.clientsCount`); created by the first `attach()` or raw `listen()`. */
   get engine(): EngineServer {
     if (this.#engine === undefined) {
-      throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "the server is not attached to an HTTP server yet");
+      throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "the server is not attached or listening yet");
     }
     return this.#engine;
   }
@@ -120,20 +122,39 @@ export class Server<
     } else {
       server = target;
     }
-    if (this.#engine === undefined) {
-      this.#engine = new EngineServer(this.options);
-      this.#engine.on("connection", (session) => this.#onSession(session));
-    }
-    this.#engine.attach(server);
+    this.#startEngine().attach(server);
     // In front of the engine, as in Socket.IO: <path>/socket.io.js and the rest, beside <path>/.
     if (this.options.serveClient) serveClientFiles(server, this.options.path, this.options.cors);
     this.httpServer = server;
     return this;
   }
 
-  /** Same as {@link attach}. */
-  listen(target: number | HttpServerLike, options?: ServerOptions): this {
-    return this.attach(target, options);
+  /**
+   * Same as {@link attach}; or, given a `tcp://`, `tls://` or `ipc://` URL, listens
+   * there too (with TLS settings for `tls://`) and resolves once listening. Clients
+   * of every listener share the namespaces and rooms.
+   *
+   * @example
+   * const tcp = await io.listen("tcp://0.0.0.0:4000");
+   * await io.listen("tls://:4443", { key, cert });
+   * await io.listen("ipc:///tmp/app.sock");
+   */
+  listen(url: RawListenUrl, options?: RawListenOptions): Promise<RawListener>;
+  listen(target: number | HttpServerLike, options?: ServerOptions): this;
+  listen(
+    target: number | HttpServerLike | RawListenUrl,
+    options?: ServerOptions | RawListenOptions,
+  ): this | Promise<RawListener> {
+    if (typeof target === "string" && target.includes("://"))
+      return this.#listenRaw(target, (options ?? {}) as RawListenOptions);
+    return this.attach(target as number | HttpServerLike, options as ServerOptions | undefined);
+  }
+
+  async #listenRaw(url: string, options: RawListenOptions): Promise<RawListener> {
+    const engine = this.#startEngine();
+    const listener = await listenRaw(url, options, (socket, transport) => engine.handleStream(socket, transport));
+    this.#rawListeners.push(listener);
+    return listener;
   }
 
   /**
@@ -308,11 +329,22 @@ export class Server<
     return this.sockets.allSockets();
   }
 
+  /** The engine, created on first use: by the first attach() or raw listener. */
+  #startEngine(): EngineServer {
+    if (this.#engine === undefined) {
+      this.#engine = new EngineServer(this.options);
+      this.#engine.on("connection", (session) => this.#onSession(session));
+    }
+    return this.#engine;
+  }
+
   /**
    * Disconnects every socket (clients see `"io server disconnect"` and do not
-   * reconnect), closes the engine, then the HTTP server.
+   * reconnect), closes the engine, then the raw listeners and the HTTP server.
    */
   async close(callback?: (error?: Error) => void): Promise<void> {
+    // Stop accepting first; each listener's close completes once its connections are gone.
+    const listenersClosed = Promise.all(this.#rawListeners.splice(0).map((listener) => listener.close()));
     for (const namespace of this.#namespaces.values()) {
       for (const socket of [...namespace.sockets.values()]) socket.closeWith("server shutting down");
       try {
@@ -322,6 +354,7 @@ export class Server<
       }
     }
     await this.#engine?.close();
+    await listenersClosed;
     const server = this.httpServer as HttpServer | undefined;
     if (server === undefined || typeof server.close !== "function") return callback?.();
     await new Promise<void>((resolve) => {
