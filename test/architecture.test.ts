@@ -93,10 +93,13 @@ describe("architecture", () => {
   it("keeps the client and what it imports browser-safe: no Node built-in, no Buffer, `process` only guarded", () => {
     const browserLayers = new Set(["client", "client/transports", "client/engine", "events", "protocol", "errors"]);
     const violations: string[] = [];
-    for (const file of files.filter((path) => browserLayers.has(layerOf(path)))) {
+    // Node-only modules (`*.node.ts`, and `client/node.ts`, the entry Node resolves) are not in browser bundles.
+    const isNodeOnly = (path: string): boolean => /(\.node|\/client\/node)\.[jt]s$/.test(path);
+    for (const file of files.filter((path) => browserLayers.has(layerOf(path)) && !isNodeOnly(path))) {
       for (const specifier of importsOf(file)) {
         // `ws` is Node's WebSocket; the browser bundle maps it to the native one.
-        if (!specifier.startsWith(".") && specifier !== "ws") violations.push(`${relative(SRC, file)} → ${specifier}`);
+        const isNodeModule = specifier.startsWith(".") ? isNodeOnly(specifier) : specifier !== "ws";
+        if (isNodeModule) violations.push(`${relative(SRC, file)} → ${specifier}`);
       }
       const code = codeOf(file);
       const usesNodeGlobal = /(?<![.\w])(Buffer\b(?!\?:)|setImmediate\b)/.test(code);

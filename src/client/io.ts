@@ -14,11 +14,14 @@ function parseUrl(uri: string | undefined): { origin: string; namespace: string;
   const base = typeof location === "undefined" ? undefined : location.href;
   if (uri === undefined && base === undefined) throw new TypeError("io() needs a URL outside browsers");
   const url = new URL(uri ?? "/", base);
+  const query = Object.fromEntries(url.searchParams);
+  // A Unix socket's URL is its path: the namespace cannot be in it.
+  if (url.protocol === "ipc:") return { origin: `ipc://${url.pathname}`, namespace: "/", query };
   const protocol = url.protocol.replace(/^ws/, "http");
   return {
     origin: `${protocol}//${url.host}`,
     namespace: url.pathname === "" ? "/" : url.pathname,
-    query: Object.fromEntries(url.searchParams),
+    query,
   };
 }
 

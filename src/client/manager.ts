@@ -10,6 +10,7 @@ import { EngineSocket, type EngineCloseReason } from "./engine/engine-socket.js"
 import { defined, MANAGER_DEFAULTS, type ManagerOptions, type SocketOptions } from "./options.js";
 import { Socket } from "./socket.js";
 import { CookieJar } from "./transports/cookie-jar.js";
+import type { TlsSettings } from "./transports/transport.js";
 
 export interface ManagerEvents {
   /** The connection opened. */
@@ -68,10 +69,14 @@ export class Manager<
   open(callback?: (error?: Error) => void): this {
     if (this.readyState !== "closed") return this;
     const { path, addTrailingSlash, transports, upgrade, query, extraHeaders, withCredentials, timeout } = this.opts;
+    const { ca, cert, key, passphrase, servername, rejectUnauthorized } = this.opts;
+    // A tcp://, tls:// or ipc:// URL names its transport; there is no HTTP path.
+    const stream = /^(tcp|tls|ipc):/.exec(this.uri)?.[1] as "tcp" | "tls" | "ipc" | undefined;
     const engine = new EngineSocket({
-      url: this.uri + path.replace(/\/$/, "") + (addTrailingSlash ? "/" : ""),
+      url: stream === undefined ? this.uri + path.replace(/\/$/, "") + (addTrailingSlash ? "/" : "") : this.uri,
       query,
-      transports,
+      transports: stream === undefined ? transports : [stream],
+      tls: defined({ ca, cert, key, passphrase, servername, rejectUnauthorized }) as TlsSettings,
       upgrade,
       extraHeaders,
       withCredentials,

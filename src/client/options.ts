@@ -1,6 +1,6 @@
 // The client's options: socket.io-client's names and defaults, plus the bound on
 // the offline buffer that socket.io-client leaves unbounded.
-import type { ClientTransportName } from "./transports/transport.js";
+import type { ClientTransportName, TlsSettings } from "./transports/transport.js";
 
 export interface ManagerOptions {
   /** The path the server answers on. @default "/socket.io" */
@@ -34,6 +34,16 @@ export interface ManagerOptions {
   timeout?: number;
   /** Whether `io()` opens the connection at once. @default true */
   autoConnect?: boolean;
+  /** Node, `wss://` and `tls://`: certificate authorities to trust instead of Node's list. */
+  ca?: TlsSettings["ca"];
+  /** Node, `wss://` and `tls://`: a client certificate, for servers that ask for one (with `key`). */
+  cert?: TlsSettings["cert"];
+  key?: TlsSettings["key"];
+  passphrase?: string;
+  /** Node, `tls://`: the server name to check the certificate against. @default the URL's host */
+  servername?: string;
+  /** Node, `wss://` and `tls://`: whether the server's certificate must be valid. @default true */
+  rejectUnauthorized?: boolean;
 }
 
 /** What `auth` may be: the payload of CONNECT, or a function that produces it (run on every connect). */

@@ -173,7 +173,7 @@ export class EngineSocket
   }
 
   #createTransport(name: ClientTransportName): ClientTransport {
-    const { url, query, extraHeaders, withCredentials, cookies } = this.#options;
+    const { url, query, extraHeaders, withCredentials, cookies, tls } = this.#options;
     const settings: ClientTransportSettings = {
       url: (transport) => {
         const params = new URLSearchParams({ ...query, EIO: "4", transport });
@@ -183,6 +183,7 @@ export class EngineSocket
       extraHeaders,
       withCredentials,
       cookies,
+      tls,
     };
     const Transport = transportClasses[name];
     if (Transport === undefined) throw new TypeError(`the "${name}" transport is not in this build of the client`);

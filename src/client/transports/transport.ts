@@ -3,7 +3,7 @@
 // know nothing of sessions, heartbeats or Socket.IO.
 import type { EnginePacket } from "../../protocol/engine-packet.js";
 
-export type ClientTransportName = "polling" | "websocket";
+export type ClientTransportName = "polling" | "websocket" | "tcp" | "tls" | "ipc";
 
 /** Why a transport ended, in Socket.IO's words. */
 export type ClientTransportCloseReason = "transport close" | "transport error";
@@ -28,6 +28,18 @@ export interface ClientTransportSettings {
   withCredentials: boolean;
   /** Node's cookie jar, when `withCredentials` is on. */
   cookies: CookieStore | undefined;
+  /** Node: TLS settings for `wss://`, `https://` WebSocket upgrades and `tls://` (`ca`, `cert`, `key`, `rejectUnauthorized`, …). */
+  tls: TlsSettings;
+}
+
+/** Node's TLS client settings the client passes on; `rejectUnauthorized` stays on unless turned off. */
+export interface TlsSettings {
+  ca?: string | Uint8Array | (string | Uint8Array)[];
+  cert?: string | Uint8Array;
+  key?: string | Uint8Array;
+  passphrase?: string;
+  servername?: string;
+  rejectUnauthorized?: boolean;
 }
 
 /** The cookies a Node client keeps for its server, for load balancers' sticky sessions. */

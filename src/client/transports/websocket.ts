@@ -34,12 +34,12 @@ export class WebSocketClientTransport implements ClientTransport {
   }
 
   open(): void {
-    const { url, extraHeaders, cookies } = this.#settings;
+    const { url, extraHeaders, cookies, tls } = this.#settings;
     const headers: Record<string, string> = { ...extraHeaders };
     const cookie = cookies?.header();
     if (cookie !== undefined) headers.cookie = cookie;
     const target = url("websocket").replace(/^http/, "ws");
-    const socket = new (WebSocketImpl as unknown as WebSocketConstructor)(target, undefined, { headers });
+    const socket = new (WebSocketImpl as unknown as WebSocketConstructor)(target, undefined, { headers, ...tls });
     this.#socket = socket;
     // Browsers hand binary frames over as Blobs by default; `ws` as Buffers, kept for Node users.
     if (socket.binaryType === "blob") socket.binaryType = "arraybuffer";

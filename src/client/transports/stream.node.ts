@@ -1,0 +1,111 @@
+// The client side of the stream transports (Node only): TCP, TLS and Unix sockets,
+// in the frames of protocol/stream-frame.ts (docs/protocol.md). The server speaks
+// first with its `open` packet; there is no HTTP, so no query, headers or upgrade.
+import { connect as connectNet, type Socket } from "node:net";
+import { connect as connectTls, type ConnectionOptions } from "node:tls";
+import { decodeEnginePacket, encodeEnginePacket, type EnginePacket } from "../../protocol/engine-packet.js";
+import { encodeStreamFrame, StreamFrameDecoder } from "../../protocol/stream-frame.js";
+import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
+
+/** Largest frame accepted from a server: 64 MiB (a frame's length is read before its payload is held). */
+export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+
+type StreamName = "tcp" | "tls" | "ipc";
+
+/** Host and port of `tcp://host:port` or `tls://host:port`, or the path of `ipc:///path`. */
+function targetOf(url: string): { host: string; port: number } | { path: string } {
+  const parsed = new URL(url);
+  if (parsed.protocol === "ipc:") return { path: decodeURIComponent(parsed.pathname) };
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ""), port: Number(parsed.port) };
+}
+
+abstract class StreamClientTransport implements ClientTransport {
+  abstract readonly name: StreamName;
+  owner: ClientTransportOwner | undefined;
+  readonly #settings: ClientTransportSettings;
+  readonly #decoder = new StreamFrameDecoder(MAX_SERVER_FRAME_BYTES);
+  #socket: Socket | undefined;
+  #isOpen = false;
+
+  constructor(settings: ClientTransportSettings) {
+    this.#settings = settings;
+  }
+
+  get writable(): boolean {
+    return this.#isOpen;
+  }
+
+  open(): void {
+    const target = targetOf(this.#settings.url(this.name));
+    const tls = { ...this.#settings.tls } as ConnectionOptions; // Buffers are the Uint8Arrays it holds
+    const socket =
+      this.name === "tls"
+        ? connectTls({ ...tls, ...target, servername: tls.servername ?? ("host" in target ? target.host : undefined) })
+        : connectNet(target as { host: string; port: number } & { path: string });
+    this.#socket = socket;
+    socket.setNoDelay?.(true);
+    socket.once(this.name === "tls" ? "secureConnect" : "connect", () => {
+      this.#isOpen = true;
+      this.owner?.onTransportOpen();
+    });
+    socket.on("data", (chunk: Uint8Array) => {
+      let packets: EnginePacket[];
+      try {
+        packets = this.#decoder.push(chunk).map(decodeEnginePacket);
+      } catch (error) {
+        return this.#end("transport error", error as Error);
+      }
+      for (const packet of packets) this.owner?.onTransportPacket(packet);
+    });
+    socket.on("end", () => {
+      try {
+        this.#decoder.end();
+      } catch (error) {
+        return this.#end("transport error", error as Error);
+      }
+      this.#end("transport close");
+    });
+    socket.on("close", () => this.#end("transport close"));
+    socket.on("error", (error: Error) => this.#end("transport error", error));
+  }
+
+  send(packets: readonly EnginePacket[]): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    socket.cork();
+    for (const packet of packets) socket.write(encodeStreamFrame(encodeEnginePacket(packet)));
+    socket.uncork();
+    queueMicrotask(() => this.owner?.onTransportDrain());
+  }
+
+  pause(onPaused: () => void): void {
+    onPaused();
+  }
+
+  close(): void {
+    this.owner = undefined;
+    this.#isOpen = false;
+    this.#socket?.end(); // what was written goes out first
+  }
+
+  #end(reason: "transport close" | "transport error", description?: Error): void {
+    const owner = this.owner;
+    if (owner === undefined) return;
+    this.owner = undefined;
+    this.#isOpen = false;
+    this.#socket?.destroy();
+    owner.onTransportClose(reason, description);
+  }
+}
+
+export class TcpClientTransport extends StreamClientTransport {
+  readonly name = "tcp";
+}
+
+export class TlsClientTransport extends StreamClientTransport {
+  readonly name = "tls";
+}
+
+export class IpcClientTransport extends StreamClientTransport {
+  readonly name = "ipc";
+}
