@@ -18,6 +18,7 @@ import { ArgumentError, ErrorCode } from "../errors.js";
 import { TypedEmitter } from "../events/typed-emitter.js";
 import { EnginePacketType } from "../protocol/engine-packet.js";
 import { PollingTransport } from "../transports/polling.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, MessageModeTransport, type MessageMode } from "../transports/message-mode.js";
 import { StreamTransport, type StreamTransportName } from "../transports/stream.js";
 import type { Transport } from "../transports/transport.js";
 import { WebSocketUpgrader } from "../transports/websocket.js";
@@ -84,6 +85,19 @@ function dropInvalidHeaders(headers: OutgoingHttpHeaders): Error | undefined {
 }
 
 export type { StreamTransportName } from "../transports/stream.js";
+export type { MessageMode } from "../transports/message-mode.js";
+
+/**
+ * How a stream listener reads its peers: Engine.IO frames (docs/protocol.md), or one
+ * of the message modes for peers that do not speak it (`line` for nc and telnet,
+ * `raw`, `sized`), whose messages are `message` events of a socket in "/".
+ */
+export interface StreamFraming {
+  /** @default "engine.io" */
+  mode: "engine.io" | MessageMode;
+  /** Largest message of a `line` or `sized` peer. @default 65536 */
+  maxMessageBytes?: number | undefined;
+}
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -289,8 +303,11 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
    * CORS, middleware or `allowRequest`) and no upgrade; the session's request has
    * the socket and empty headers.
    */
-  handleStream(socket: Socket, name: StreamTransportName): void {
-    const transport = new StreamTransport(socket, name, this.options.maxHttpBufferSize);
+  handleStream(socket: Socket, name: StreamTransportName, framing: StreamFraming = { mode: "engine.io" }): void {
+    const transport =
+      framing.mode === "engine.io"
+        ? new StreamTransport(socket, name, this.options.maxHttpBufferSize)
+        : new MessageModeTransport(socket, name, framing.mode, framing.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
     const request = { method: "GET", url: "/", headers: {}, httpVersion: "1.1", socket } as unknown as IncomingMessage;
     this.#open(generateId(), transport, request, undefined);
   }

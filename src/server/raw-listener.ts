@@ -4,13 +4,17 @@
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import { ArgumentError, ErrorCode } from "../errors.js";
-import type { StreamTransportName } from "../engine/engine-server.js";
+import type { StreamFraming, StreamTransportName } from "../engine/engine-server.js";
 
 /** A listener URL: `tcp://host:port`, `tls://host:port` (host may be empty or `[v6]`), `ipc:///path`. */
 export type RawListenUrl = `${StreamTransportName}://${string}`;
 
-/** TLS settings of a `tls://` listener: Node's `tls.createServer` options (`key`, `cert`, `ca`, `requestCert`, …). */
-export type RawListenOptions = TlsOptions;
+/**
+ * A raw listener's settings: how it reads its peers (`mode`, `maxMessageBytes`:
+ * see {@link StreamFraming}) and, for `tls://`, Node's `tls.createServer` options
+ * (`key`, `cert`, `ca`, `requestCert`, …).
+ */
+export type RawListenOptions = TlsOptions & Partial<StreamFraming>;
 
 /** A raw listener, as `io.listen(url)` resolves it. */
 export interface RawListener {
@@ -52,14 +56,22 @@ function urlOf(target: Target, server: NetServer): string {
 export function listenRaw(
   url: string,
   options: RawListenOptions,
-  onConnection: (socket: Socket, transport: StreamTransportName) => void,
+  onConnection: (socket: Socket, transport: StreamTransportName, framing: StreamFraming) => void,
 ): Promise<RawListener> {
   const target = parseListenUrl(url);
   const { transport } = target;
+  const { mode = "engine.io", maxMessageBytes, ...tlsOptions } = options;
+  if (!["engine.io", "line", "raw", "sized"].includes(mode)) {
+    throw new ArgumentError(
+      ErrorCode.OPTION_INVALID,
+      `mode must be "engine.io", "line", "raw" or "sized", got ${String(mode)}`,
+    );
+  }
+  const framing: StreamFraming = { mode, maxMessageBytes };
   const server =
     transport === "tls"
-      ? createTlsServer(options, (socket) => onConnection(socket, transport))
-      : createNetServer((socket) => onConnection(socket, transport));
+      ? createTlsServer(tlsOptions, (socket) => onConnection(socket, transport, framing))
+      : createNetServer((socket) => onConnection(socket, transport, framing));
   if (transport === "tls") {
     // A failed TLS handshake concerns that peer only.
     server.on("tlsClientError", (_error: Error, socket: Socket) => socket.destroy());

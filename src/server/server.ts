@@ -152,7 +152,9 @@ export class Server<
 
   async #listenRaw(url: string, options: RawListenOptions): Promise<RawListener> {
     const engine = this.#startEngine();
-    const listener = await listenRaw(url, options, (socket, transport) => engine.handleStream(socket, transport));
+    const listener = await listenRaw(url, options, (socket, transport, framing) =>
+      engine.handleStream(socket, transport, framing),
+    );
     this.#rawListeners.push(listener);
     return listener;
   }

@@ -1,0 +1,260 @@
+// Message modes, for stream peers that do not speak Engine.IO (`nc`, `telnet`, a
+// device, a script with a plain socket). The transport plays the client's side of
+// Engine.IO and Socket.IO for them: it joins "/" on the peer's behalf and answers
+// the heartbeat, turns each message of the peer into a `message` event, and writes
+// what the server emits to that socket back as plain messages. Above it, such a
+// peer is a socket like any other: rooms, broadcasts and middleware apply.
+//
+//   line   each "\n"-terminated line (a "\r" before it dropped) is one message, as
+//          text; emits go back as lines
+//   raw    each chunk received is one message, as bytes; emits go out unframed
+//   sized  each message is a u32 big-endian length, then that many bytes
+//
+// Back to the peer, a `message` event with one string or bytes argument is written
+// as it is; any other event as the JSON of `[event, ...args]`.
+import { Buffer } from "node:buffer";
+import type { Socket } from "node:net";
+import type { EncodedPacket } from "../protocol/encoded-packet.js";
+import { EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
+import { encodeSocketPacket, PacketType, SocketPacketDecoder, type SocketPacket } from "../protocol/socket-packet.js";
+import type { StreamTransportName } from "./stream.js";
+import type { Transport, TransportCloseReason, TransportOwner } from "./transport.js";
+import { scheduleFlush, type Flushable } from "./write-batch.js";
+
+export type MessageMode = "line" | "raw" | "sized";
+
+/** Largest message a peer may send in `line` and `sized` modes, by default: 64 KiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array;
+}
+
+/** What the peer receives for one event: the message itself, or `[event, ...args]` as JSON. */
+function render(data: readonly unknown[]): string | Uint8Array {
+  const [event, ...args] = data;
+  if (event === "message" && args.length === 1 && (typeof args[0] === "string" || isBytes(args[0]))) return args[0];
+  return JSON.stringify(data, (_key, value: unknown) =>
+    isBytes(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") : value,
+  );
+}
+
+export class MessageModeTransport implements Transport, Flushable {
+  readonly name: StreamTransportName;
+  owner: TransportOwner | undefined;
+  readonly #socket: Socket;
+  readonly #mode: MessageMode;
+  readonly #maxMessageBytes: number;
+  readonly #outgoing = new SocketPacketDecoder();
+  readonly #text = new TextDecoder("utf-8", { fatal: true });
+  #pending: Buffer = Buffer.alloc(0);
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #isFlushScheduled = false;
+  #isReported = false;
+
+  constructor(socket: Socket, name: StreamTransportName, mode: MessageMode, maxMessageBytes: number) {
+    this.name = name;
+    this.#socket = socket;
+    this.#mode = mode;
+    this.#maxMessageBytes = maxMessageBytes;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
+    socket.on("end", () => this.#onEnd());
+    socket.on("error", (error) => this.#report("transport error", error));
+    socket.on("close", () => this.#report("transport close"));
+  }
+
+  get bufferedBytes(): number {
+    return this.#queuedBytes + this.#socket.writableLength;
+  }
+
+  get backlogBytes(): number {
+    return this.#socket.writableLength;
+  }
+
+  get writable(): boolean {
+    return this.#socket.writableLength === 0 && this.#socket.writable;
+  }
+
+  sendEncoded(packet: EncodedPacket): void {
+    if (packet.packet !== undefined) return this.#deliver(packet.packet);
+    for (const payload of packet.payloads) this.#sendMessage(payload);
+  }
+
+  sendPacket(packet: EnginePacket): void {
+    switch (packet.type) {
+      case EnginePacketType.OPEN:
+        // The session is open (its owner attaches once the engine announced it): join "/" for the peer.
+        queueMicrotask(() => this.#fromPeer({ type: PacketType.CONNECT, namespace: "/" }));
+        return;
+      case EnginePacketType.PING:
+        queueMicrotask(() => this.owner?.onTransportPacket({ type: EnginePacketType.PONG }));
+        return;
+      case EnginePacketType.MESSAGE:
+        return this.#sendMessage(packet.data ?? "");
+      case EnginePacketType.CLOSE:
+        return this.close();
+      case EnginePacketType.PONG:
+      case EnginePacketType.UPGRADE:
+      case EnginePacketType.NOOP:
+        return;
+    }
+  }
+
+  /** @internal Writes the queue in one go; run by the write batch. */
+  flush(): void {
+    this.#isFlushScheduled = false;
+    const queue = this.#queue;
+    if (queue.length === 0) return;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (!this.#socket.writable) return;
+    this.#socket.cork();
+    for (const chunk of queue) this.#socket.write(chunk);
+    this.#socket.uncork();
+  }
+
+  close(): void {
+    this.flush();
+    this.#socket.end();
+    this.#report("transport close");
+  }
+
+  destroy(): void {
+    this.#queue = [];
+    this.#socket.destroy();
+    this.#report("transport close");
+  }
+
+  /** One Engine.IO message of the session (a Socket.IO packet, or one of its attachments). */
+  #sendMessage(data: string | Uint8Array): void {
+    let packet: SocketPacket | undefined;
+    try {
+      packet = this.#outgoing.decode(data);
+    } catch {
+      return; // the server's own packets are valid; nothing to show the peer otherwise
+    }
+    if (packet !== undefined) this.#deliver(packet);
+  }
+
+  #deliver(packet: SocketPacket): void {
+    switch (packet.type) {
+      case PacketType.EVENT:
+      case PacketType.BINARY_EVENT:
+        return this.#write(render(packet.data as unknown[]));
+      case PacketType.CONNECT_ERROR:
+        this.#write(JSON.stringify(["connect_error", packet.data]));
+        return this.close();
+      case PacketType.DISCONNECT:
+        return this.close();
+      case PacketType.CONNECT:
+      case PacketType.ACK:
+      case PacketType.BINARY_ACK:
+        return;
+    }
+  }
+
+  #write(message: string | Uint8Array): void {
+    if (this.#isReported) return;
+    const bytes =
+      typeof message === "string"
+        ? Buffer.from(message)
+        : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    if (this.#mode === "line") this.#enqueue(Buffer.concat([bytes, Buffer.from("\n")]));
+    else if (this.#mode === "raw") this.#enqueue(bytes);
+    else {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(bytes.length);
+      this.#enqueue(length);
+      this.#enqueue(bytes);
+    }
+  }
+
+  #enqueue(chunk: Buffer): void {
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    if (!this.#isFlushScheduled) {
+      this.#isFlushScheduled = true;
+      scheduleFlush(this);
+    }
+  }
+
+  #receive(chunk: Buffer): void {
+    if (this.#mode === "raw") return this.#fromPeerMessage(chunk);
+    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    try {
+      if (this.#mode === "line") this.#readLines();
+      else this.#readSized();
+    } catch (error) {
+      this.#report("parse error", error as Error);
+      this.#socket.destroy();
+    }
+  }
+
+  #readLines(): void {
+    let start = 0;
+    for (let end = this.#pending.indexOf(NEWLINE); end !== -1; end = this.#pending.indexOf(NEWLINE, start)) {
+      const stop = end > start && this.#pending[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+      this.#checkSize(stop - start);
+      this.#fromPeerMessage(this.#decodeText(this.#pending.subarray(start, stop)));
+      if (this.#isReported) return;
+      start = end + 1;
+    }
+    this.#pending = this.#pending.subarray(start);
+    this.#checkSize(this.#pending.length);
+  }
+
+  #readSized(): void {
+    while (this.#pending.length >= 4) {
+      const length = this.#pending.readUInt32BE(0);
+      this.#checkSize(length);
+      if (this.#pending.length < 4 + length) return;
+      this.#fromPeerMessage(this.#pending.subarray(4, 4 + length));
+      if (this.#isReported) return;
+      this.#pending = this.#pending.subarray(4 + length);
+    }
+  }
+
+  #checkSize(bytes: number): void {
+    if (bytes > this.#maxMessageBytes) {
+      throw new Error(`message of more than ${this.#maxMessageBytes} bytes (maxMessageBytes)`);
+    }
+  }
+
+  #decodeText(bytes: Uint8Array): string {
+    try {
+      return this.#text.decode(bytes);
+    } catch {
+      throw new Error("line is not valid UTF-8");
+    }
+  }
+
+  /** A message from the peer: a `message` event of its socket in "/". */
+  #fromPeerMessage(value: string | Uint8Array): void {
+    this.#fromPeer({ type: PacketType.EVENT, namespace: "/", data: ["message", value] });
+  }
+
+  #fromPeer(packet: SocketPacket): void {
+    for (const payload of encodeSocketPacket(packet)) {
+      if (this.#isReported) return;
+      this.owner?.onTransportPacket({ type: EnginePacketType.MESSAGE, data: payload });
+    }
+  }
+
+  #onEnd(): void {
+    if (this.#mode !== "raw" && this.#pending.length > 0) {
+      this.#report("parse error", new Error(`stream ended inside a message (${this.#pending.length} bytes left over)`));
+    }
+    this.#socket.end();
+  }
+
+  #report(reason: TransportCloseReason, error?: Error): void {
+    if (this.#isReported) return;
+    this.#isReported = true;
+    this.owner?.onTransportClose(reason, error);
+  }
+}
