@@ -4,6 +4,7 @@
 // is its owner's business (the Socket.IO layer), or its listeners' (enchufe/engine).
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import type { PeerCertificate, TLSSocket } from "node:tls";
 import { EnchufeError, ErrorCode, ProtocolError } from "../errors.js";
 import { TypedEmitter } from "../events/typed-emitter.js";
 import type { EncodedPacket } from "../protocol/encoded-packet.js";
@@ -146,6 +147,17 @@ export class Session
 
   get readyState(): SessionState {
     return this.#state;
+  }
+
+  /**
+   * The client's TLS certificate, when it presented one: a `tls://` listener, or an
+   * HTTPS server, with `requestCert`. Check `authorized` on the socket's side when
+   * `rejectUnauthorized` is off.
+   */
+  get peerCertificate(): PeerCertificate | undefined {
+    const socket = this.#socket as Partial<Pick<TLSSocket, "getPeerCertificate">>;
+    const certificate = socket.getPeerCertificate?.() as PeerCertificate | null | undefined;
+    return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
   }
 
   /** Whether the session moved from polling to another transport. */

@@ -2,6 +2,7 @@
 // Over the 400-line budget for a core class by its TSDoc; the code itself is under.
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
+import type { PeerCertificate } from "node:tls";
 import type { AckCallback, AdapterSocket, BroadcastFlags, Room, SocketId } from "../cluster/adapter.js";
 import { queryOf } from "../engine/handshake.js";
 import type { HandshakeRequest, Session } from "../engine/session.js";
@@ -58,6 +59,8 @@ export interface Handshake {
   query: ParsedUrlQuery;
   /** The payload of the CONNECT packet (`auth` on the client). */
   auth: Record<string, unknown>;
+  /** The client's TLS certificate, when it presented one (`tls://` or HTTPS with `requestCert`). */
+  certificate: PeerCertificate | undefined;
 }
 
 /** Events the library emits on a socket. */
@@ -145,6 +148,7 @@ export class Socket<
         url: session.url,
         query: queryOf(session.url),
         auth: this.#auth ?? {},
+        certificate: session.peerCertificate,
       };
     }
     return this.#handshake;
