@@ -21,8 +21,10 @@ export const ErrorCode = {
   ACK_LIMIT: "ENCHUFE_ERR_ACK_LIMIT",
   /** The socket disconnected while an acknowledgement with a timeout was pending. */
   SOCKET_DISCONNECTED: "ENCHUFE_ERR_SOCKET_DISCONNECTED",
-  /** The peer did not read fast enough and its outbound buffer passed `maxBufferedBytes`. */
+  /** A buffer passed its bound: a peer's unread backlog (`maxBufferedBytes`), a client's offline buffer. */
   BUFFER_FULL: "ENCHUFE_ERR_BUFFER_FULL",
+  /** `read({ timeout })` of `enchufe/simple` saw no message in time. */
+  READ_TIMEOUT: "ENCHUFE_ERR_READ_TIMEOUT",
   /** An option passed to a constructor or `attach()` has the wrong type or range. */
   OPTION_INVALID: "ENCHUFE_ERR_OPTION_INVALID",
   /** A method was called with an argument it cannot accept (a reserved event name, say). */

@@ -23,6 +23,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   "client/transports": ["protocol", "errors"],
   "client/engine": ["client/transports", "protocol", "events", "errors"],
   client: ["client/engine", "client/transports", "protocol", "events", "errors"],
+  // The simple API sits on both ends: the server and the (Node) client.
+  simple: ["server", "client", "errors"],
 };
 
 /** Layers that must stay free of I/O: no Node built-in, no socket library. */

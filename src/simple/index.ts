@@ -1,0 +1,187 @@
+/**
+ * `enchufe/simple`: classic socket programs in a few lines, message by message,
+ * over any URL: `ws://`, `wss://` and `http(s)://` (WebSocket, or polling), and in
+ * Node `tcp://`, `tls://` and `ipc:///path`. Under it are enchufe's server and
+ * client, so a simple program talks to Socket.IO peers too.
+ *
+ * @example
+ * // An echo server and its client.
+ * import { connect, listen } from "enchufe/simple";
+ *
+ * const server = await listen("tcp://127.0.0.1:4000");
+ * (async () => {
+ *   for await (const conn of server) for await (const message of conn) conn.write(message);
+ * })();
+ *
+ * const conn = await connect("tcp://127.0.0.1:4000");
+ * conn.write("hola");
+ * console.log(await conn.read({ timeout: 1000 })); // "hola"
+ * conn.close();
+ *
+ * @module
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from "node:https";
+import { io, type ClientOptions } from "../client/node.js";
+import { ArgumentError, ErrorCode } from "../errors.js";
+import type { ServerOptions } from "../server/options.js";
+import type { RawListenOptions } from "../server/raw-listener.js";
+import { Server } from "../server/server.js";
+import { Connection } from "./connection.js";
+
+export { Connection, MAX_UNREAD_MESSAGES } from "./connection.js";
+export type { Message, MessageSocket } from "./connection.js";
+
+export interface SimpleConnectOptions extends ClientOptions {
+  /** Milliseconds to connect before giving up. @default 20000 */
+  timeout?: number;
+}
+
+export interface SimpleListenOptions extends ServerOptions, Omit<RawListenOptions, keyof ServerOptions> {
+  /**
+   * Most clients at once: `1` makes a "simplified server" that serves one client at
+   * a time; another is refused (its `connect()` rejects with "server busy").
+   * @default Infinity (a "standard server")
+   */
+  maxClients?: number;
+}
+
+/**
+ * Connects to `url` and resolves once the server accepted the connection; rejects
+ * with the server's refusal or the network error. No reconnection: a closed
+ * connection stays closed, as a plain socket's does.
+ */
+export function connect(url: string, options: SimpleConnectOptions = {}): Promise<Connection> {
+  if (url.startsWith("udp:")) {
+    return Promise.reject(new ArgumentError(ErrorCode.ARGUMENT_INVALID, "udp:// is not supported yet"));
+  }
+  // ws:// and wss:// mean WebSocket; http:// and https:// Socket.IO's default (polling, then WebSocket).
+  const transports = /^wss?:/.test(url) ? { transports: ["websocket" as const] } : {};
+  const socket = io(url, { forceNew: true, reconnection: false, ...transports, ...options });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => {
+      socket.off("connect_error", reject);
+      resolve(new Connection(socket));
+    });
+    socket.once("connect_error", (error) => {
+      socket.disconnect();
+      reject(error);
+    });
+  });
+}
+
+/** A listening simple server: an async iterable of connections, in the order they come. */
+export class SimpleServer implements AsyncIterable<Connection> {
+  /** The enchufe server under it, for anything beyond messages (rooms, broadcasts, namespaces). */
+  readonly io: Server;
+  /** The URL it listens on, with the port it got (for `:0`). */
+  readonly url: string;
+  readonly #waiting: Connection[] = [];
+  readonly #takers: ((connection: Connection | undefined) => void)[] = [];
+  readonly #close: () => Promise<void>;
+  #isClosed = false;
+
+  /** @internal */
+  constructor(server: Server, url: string, close: () => Promise<void>) {
+    this.io = server;
+    this.url = url;
+    this.#close = close;
+    server.on("connection", (socket) => {
+      const connection = new Connection(socket);
+      const taker = this.#takers.shift();
+      if (taker !== undefined) taker(connection);
+      else this.#waiting.push(connection);
+    });
+  }
+
+  /** The next connection; `undefined` once the server is closed. */
+  accept(): Promise<Connection | undefined> {
+    const next = this.#waiting.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.#isClosed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.#takers.push(resolve));
+  }
+
+  /** Stops listening and closes every connection. */
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    for (const taker of this.#takers.splice(0)) taker(undefined);
+    await this.#close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Connection> {
+    for (;;) {
+      const connection = await this.accept();
+      if (connection === undefined) return;
+      yield connection;
+    }
+  }
+}
+
+/** Host and port of an `http(s)://` or `ws(s)://` URL; port 0 for any. */
+function httpTarget(url: string): { host: string | undefined; port: number; isSecure: boolean } {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname === "" ? undefined : parsed.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(parsed.port || 0),
+    isSecure: parsed.protocol === "https:" || parsed.protocol === "wss:",
+  };
+}
+
+/**
+ * Listens on `url` (`tcp://`, `tls://` with `key`/`cert`, `ipc:///path`, or
+ * `http(s)://`/`ws(s)://` host and port for browsers and Socket.IO clients) and
+ * resolves a {@link SimpleServer} once listening.
+ */
+export async function listen(url: string, options: SimpleListenOptions = {}): Promise<SimpleServer> {
+  const {
+    maxClients = Infinity,
+    mode,
+    maxMessageBytes,
+    key,
+    cert,
+    ca,
+    passphrase,
+    requestCert,
+    rejectUnauthorized,
+    ...serverOptions
+  } = options;
+  if (!(maxClients >= 1))
+    throw new ArgumentError(ErrorCode.OPTION_INVALID, `maxClients must be at least 1, got ${maxClients}`);
+  if (url.startsWith("udp:")) throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "udp:// is not supported yet");
+  const server = new Server(serverOptions);
+  server.use((_socket, next) => {
+    const isFull = server.sockets.sockets.size >= maxClients;
+    next(
+      isFull
+        ? new Error(`server busy: it serves at most ${maxClients} client${maxClients === 1 ? "" : "s"}`)
+        : undefined,
+    );
+  });
+  const tls = { key, cert, ca, passphrase, requestCert, rejectUnauthorized };
+  if (/^(tcp|tls|ipc):/.test(url)) {
+    const listener = await server.listen(
+      url as `tcp://${string}`,
+      { ...tls, mode, maxMessageBytes } as RawListenOptions,
+    );
+    return new SimpleServer(server, listener.url, () => server.close());
+  }
+  if (!/^(https?|wss?):/.test(url)) {
+    throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, `cannot listen on "${url}": unknown scheme`);
+  }
+  const { host, port, isSecure } = httpTarget(url);
+  const httpServer: HttpServer = isSecure ? createHttpsServer(tls as HttpsOptions) : createServer();
+  server.attach(httpServer);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address();
+  const actualPort = typeof address === "object" && address !== null ? address.port : port;
+  const scheme = url.slice(0, url.indexOf(":"));
+  return new SimpleServer(server, `${scheme}://${host ?? "localhost"}:${actualPort}`, () => server.close());
+}
