@@ -23,14 +23,15 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-export class Connection implements AsyncIterable<Message> {
-  /** Why the connection closed, once it has (a Socket.IO disconnect reason). */
+/** A connection over `Socket` (the client's socket, or a server's): `socket` has the rest of its API. */
+export class Connection<Socket extends MessageSocket = MessageSocket> implements AsyncIterable<Message> {
+  /** Why the connection closed, once it has: `"closed"` after `close()`, else a Socket.IO disconnect reason. */
   closeReason: string | undefined;
-  readonly #socket: MessageSocket;
+  readonly #socket: Socket;
   readonly #unread: Message[] = [];
   readonly #waiters: Waiter[] = [];
 
-  constructor(socket: MessageSocket) {
+  constructor(socket: Socket) {
     this.#socket = socket;
     socket.on("message", (data) => this.#receive(data as Message));
     socket.on("disconnect", (reason) => this.#end(reason));
@@ -42,7 +43,7 @@ export class Connection implements AsyncIterable<Message> {
   }
 
   /** The underlying socket, for events beyond messages (`on`, `emit`, rooms on a server). */
-  get socket(): MessageSocket {
+  get socket(): Socket {
     return this.#socket;
   }
 
@@ -78,8 +79,8 @@ export class Connection implements AsyncIterable<Message> {
   /** Closes the connection; pending reads resolve `undefined`. */
   close(): void {
     if (!this.isOpen) return;
+    this.#end("closed"); // before the socket's own disconnect event names another reason
     this.#socket.disconnect(true);
-    this.#end("closed");
   }
 
   /** Every message until the connection closes. */

@@ -22,11 +22,12 @@
  */
 import { createServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from "node:https";
-import { io, type ClientOptions } from "../client/node.js";
+import { io, type ClientOptions, type Socket as ClientSocket } from "../client/node.js";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import type { ServerOptions } from "../server/options.js";
 import type { RawListenOptions } from "../server/raw-listener.js";
 import { Server } from "../server/server.js";
+import type { Socket as ServerSocket } from "../server/socket.js";
 import { Connection } from "./connection.js";
 
 export { Connection, MAX_UNREAD_MESSAGES } from "./connection.js";
@@ -51,17 +52,15 @@ export interface SimpleListenOptions extends ServerOptions, Omit<RawListenOption
  * with the server's refusal or the network error. No reconnection: a closed
  * connection stays closed, as a plain socket's does.
  */
-export function connect(url: string, options: SimpleConnectOptions = {}): Promise<Connection> {
-  if (url.startsWith("udp:")) {
-    return Promise.reject(new ArgumentError(ErrorCode.ARGUMENT_INVALID, "udp:// is not supported yet"));
-  }
+export async function connect(url: string, options: SimpleConnectOptions = {}): Promise<Connection<ClientSocket>> {
+  checkUrl(url); // a bad URL rejects, as a refused connection does
   // ws:// and wss:// mean WebSocket; http:// and https:// Socket.IO's default (polling, then WebSocket).
   const transports = /^wss?:/.test(url) ? { transports: ["websocket" as const] } : {};
   const socket = io(url, { forceNew: true, reconnection: false, ...transports, ...options });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => {
       socket.off("connect_error", reject);
-      resolve(new Connection(socket));
+      resolve(new Connection<ClientSocket>(socket));
     });
     socket.once("connect_error", (error) => {
       socket.disconnect();
@@ -70,14 +69,29 @@ export function connect(url: string, options: SimpleConnectOptions = {}): Promis
   });
 }
 
+const SCHEMES = /^(tcp|tls|ipc|wss?|https?):\/\//;
+
+/** Checks a URL's scheme and shape. @throws ArgumentError for anything else. */
+function checkUrl(url: string): void {
+  if (url.startsWith("udp:")) throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "udp:// is not supported yet");
+  if (!SCHEMES.test(url) || !URL.canParse(url)) {
+    throw new ArgumentError(
+      ErrorCode.ARGUMENT_INVALID,
+      `"${url}" is not a URL enchufe/simple knows: tcp://, tls://, ipc:///path, ws(s)://, http(s)://`,
+    );
+  }
+}
+
+type ServerConnection = Connection<ServerSocket>;
+
 /** A listening simple server: an async iterable of connections, in the order they come. */
-export class SimpleServer implements AsyncIterable<Connection> {
+export class SimpleServer implements AsyncIterable<ServerConnection> {
   /** The enchufe server under it, for anything beyond messages (rooms, broadcasts, namespaces). */
   readonly io: Server;
   /** The URL it listens on, with the port it got (for `:0`). */
   readonly url: string;
-  readonly #waiting: Connection[] = [];
-  readonly #takers: ((connection: Connection | undefined) => void)[] = [];
+  readonly #waiting: ServerConnection[] = [];
+  readonly #takers: ((connection: ServerConnection | undefined) => void)[] = [];
   readonly #close: () => Promise<void>;
   #isClosed = false;
 
@@ -87,7 +101,7 @@ export class SimpleServer implements AsyncIterable<Connection> {
     this.url = url;
     this.#close = close;
     server.on("connection", (socket) => {
-      const connection = new Connection(socket);
+      const connection: ServerConnection = new Connection(socket);
       const taker = this.#takers.shift();
       if (taker !== undefined) taker(connection);
       else this.#waiting.push(connection);
@@ -95,7 +109,7 @@ export class SimpleServer implements AsyncIterable<Connection> {
   }
 
   /** The next connection; `undefined` once the server is closed. */
-  accept(): Promise<Connection | undefined> {
+  accept(): Promise<ServerConnection | undefined> {
     const next = this.#waiting.shift();
     if (next !== undefined) return Promise.resolve(next);
     if (this.#isClosed) return Promise.resolve(undefined);
@@ -110,7 +124,7 @@ export class SimpleServer implements AsyncIterable<Connection> {
     await this.#close();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Connection> {
+  async *[Symbol.asyncIterator](): AsyncIterator<ServerConnection> {
     for (;;) {
       const connection = await this.accept();
       if (connection === undefined) return;
@@ -147,9 +161,11 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
     rejectUnauthorized,
     ...serverOptions
   } = options;
-  if (!(maxClients >= 1))
-    throw new ArgumentError(ErrorCode.OPTION_INVALID, `maxClients must be at least 1, got ${maxClients}`);
-  if (url.startsWith("udp:")) throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "udp:// is not supported yet");
+  if (!(maxClients >= 1 && (Number.isInteger(maxClients) || maxClients === Infinity))) {
+    throw new ArgumentError(ErrorCode.OPTION_INVALID, `maxClients must be an integer of at least 1, got ${maxClients}`);
+  }
+  // Raw URLs (tcp://:4000 has no host) are checked by the listener itself.
+  if (!/^(tcp|tls|ipc):/.test(url)) checkUrl(url);
   const server = new Server(serverOptions);
   server.use((_socket, next) => {
     const isFull = server.sockets.sockets.size >= maxClients;
@@ -167,9 +183,6 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
     );
     return new SimpleServer(server, listener.url, () => server.close());
   }
-  if (!/^(https?|wss?):/.test(url)) {
-    throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, `cannot listen on "${url}": unknown scheme`);
-  }
   const { host, port, isSecure } = httpTarget(url);
   const httpServer: HttpServer = isSecure ? createHttpsServer(tls as HttpsOptions) : createServer();
   server.attach(httpServer);
@@ -183,5 +196,6 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
   const address = httpServer.address();
   const actualPort = typeof address === "object" && address !== null ? address.port : port;
   const scheme = url.slice(0, url.indexOf(":"));
-  return new SimpleServer(server, `${scheme}://${host ?? "localhost"}:${actualPort}`, () => server.close());
+  const hostname = host === undefined ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return new SimpleServer(server, `${scheme}://${hostname}:${actualPort}`, () => server.close());
 }

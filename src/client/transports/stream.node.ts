@@ -1,7 +1,7 @@
 // The client side of the stream transports (Node only): TCP, TLS and Unix sockets,
 // in the frames of protocol/stream-frame.ts (docs/protocol.md). The server speaks
 // first with its `open` packet; there is no HTTP, so no query, headers or upgrade.
-import { connect as connectNet, type Socket } from "node:net";
+import { connect as connectNet, isIP, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import { decodeEnginePacket, encodeEnginePacket, type EnginePacket } from "../../protocol/engine-packet.js";
 import { encodeStreamFrame, StreamFrameDecoder } from "../../protocol/stream-frame.js";
@@ -17,6 +17,11 @@ function targetOf(url: string): { host: string; port: number } | { path: string 
   const parsed = new URL(url);
   if (parsed.protocol === "ipc:") return { path: decodeURIComponent(parsed.pathname) };
   return { host: parsed.hostname.replace(/^\[|\]$/g, ""), port: Number(parsed.port) };
+}
+
+/** The name TLS checks the certificate against: the host, unless it is an IP address (SNI takes names only). */
+function serverNameOf(target: { host: string } | { path: string }): string | undefined {
+  return "host" in target && isIP(target.host) === 0 ? target.host : undefined;
 }
 
 abstract class StreamClientTransport implements ClientTransport {
@@ -40,7 +45,7 @@ abstract class StreamClientTransport implements ClientTransport {
     const tls = { ...this.#settings.tls } as ConnectionOptions; // Buffers are the Uint8Arrays it holds
     const socket =
       this.name === "tls"
-        ? connectTls({ ...tls, ...target, servername: tls.servername ?? ("host" in target ? target.host : undefined) })
+        ? connectTls({ ...tls, ...target, servername: tls.servername ?? serverNameOf(target) })
         : connectNet(target as { host: string; port: number } & { path: string });
     this.#socket = socket;
     socket.setNoDelay?.(true);
