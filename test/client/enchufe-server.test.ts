@@ -1,7 +1,8 @@
 // enchufe/client against enchufe's own server: the shared client suites, once per
-// transport setting (default: polling then the upgrade; polling only; WebSocket only).
+// transport setting (default: polling then the upgrade; polling only; WebSocket only;
+// and the raw streams, tcp and ipc, which only enchufe's server listens on).
 import { afterEach, describe } from "node:test";
-import { closeAll, transportLabel, type Setup, type TransportSetting } from "../helpers/client-peers.js";
+import { closeAll, hasHttp, transportLabel, type Setup, type TransportSetting } from "../helpers/client-peers.js";
 import { connectSuite } from "./suites/connect.js";
 import { cookieSuite } from "./suites/cookies.js";
 import { disconnectSuite } from "./suites/disconnect.js";
@@ -11,7 +12,7 @@ import { retriesSuite } from "./suites/retries.js";
 
 afterEach(closeAll);
 
-const settings: TransportSetting[] = [undefined, ["polling"], ["websocket"]];
+const settings: TransportSetting[] = [undefined, ["polling"], ["websocket"], ["tcp"], ["ipc"]];
 for (const transports of settings) {
   const setup: Setup = { kind: "enchufe", transports };
   describe(`enchufe server, transports: ${transportLabel(transports)}`, () => {
@@ -21,6 +22,6 @@ for (const transports of settings) {
     reconnectionSuite(setup);
     retriesSuite(setup);
     // The cookie travels on HTTP requests of the session: polling's.
-    if (transports?.[0] !== "websocket") cookieSuite(setup);
+    if (hasHttp(setup) && transports?.[0] !== "websocket") cookieSuite(setup);
   });
 }

@@ -3,13 +3,14 @@
 // never answers, and closing a connection that is still opening.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { Manager, type ConnectError } from "../../src/client/index.js";
+import { Manager, type ConnectError } from "../../src/client/node.js";
 import {
   callbackArgs,
   client,
   closeAll,
   closedPort,
   delay,
+  hasHttp,
   once,
   record,
   startSilentServer,
@@ -19,9 +20,11 @@ import {
 
 afterEach(closeAll);
 
-for (const transports of [undefined, ["websocket" as const]]) {
+for (const transports of [undefined, ["websocket" as const], ["tcp" as const]]) {
   const setup: Setup = { kind: "enchufe", transports };
-  const label = transports === undefined ? "polling first" : "websocket";
+  const label = transports === undefined ? "polling first" : transports[0];
+  // client() takes a tcp setup's `http://127.0.0.1:<port>` to `tcp://127.0.0.1:<port>`.
+  const scheme = hasHttp(setup) ? "http" : "tcp";
 
   describe(`Manager without a server (${label})`, () => {
     it("reconnectionAttempts: 2 → reconnect_failed after 2 reconnect_errors", async () => {
@@ -125,7 +128,7 @@ for (const transports of [undefined, ["websocket" as const]]) {
 
     it("a Manager with autoConnect: false opens nothing until asked", async () => {
       const port = await closedPort();
-      const manager = new Manager(`http://127.0.0.1:${port}`, { autoConnect: false, reconnection: false });
+      const manager = new Manager(`${scheme}://127.0.0.1:${port}`, { autoConnect: false, reconnection: false });
       const socket = manager.socket("/");
       assert.equal(manager.readyState, "closed");
       assert.equal(manager.engine, undefined);

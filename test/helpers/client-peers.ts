@@ -1,13 +1,23 @@
 // Real peers for enchufe/client's tests: an enchufe server or the npm socket.io
 // 4.8 server on a loopback port, and our client with forceNew and without
-// reconnection unless a test asks. Everything opened here (servers, clients,
-// proxies) is closed by closeAll(), which each test file runs in afterEach.
+// reconnection unless a test asks. A setup on a stream transport (`tcp`, `ipc`)
+// talks to the enchufe server's raw listener instead of HTTP: suites keep writing
+// `peer.url` and client() takes it there. Everything opened here (servers, clients,
+// proxies, socket files) is closed by closeAll(), which each test file runs in afterEach.
+import { rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server as HttpServer } from "node:http";
-import { createServer as createNetServer, type AddressInfo, type Socket as NetSocket } from "node:net";
+import {
+  connect as connectNet,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Socket as NetSocket,
+} from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Server as SocketIOServer } from "socket.io";
-import { io, type ClientOptions, type ClientTransportName, type Socket } from "../../src/client/index.js";
+import { io, type ClientOptions, type ClientTransportName, type Manager, type Socket } from "../../src/client/node.js";
 import { Server, type ServerOptions } from "../../src/index.js";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
+import { startTcpProxy } from "./tcp-proxy.js";
 
 import { once, until } from "./peers.js";
 
@@ -16,7 +26,10 @@ export { delay, once, until } from "./peers.js";
 /** Which server the client talks to. */
 export type ServerKind = "enchufe" | "socket.io";
 
-/** The client's `transports` option; `undefined`: the default, polling then the upgrade to WebSocket. */
+/**
+ * The client's `transports` option; `undefined`: the default, polling then the upgrade to WebSocket.
+ * `["tcp"]` or `["ipc"]`: a raw stream to the enchufe server instead of HTTP.
+ */
 export type TransportSetting = ClientTransportName[] | undefined;
 
 /** One run of a suite: a server kind and the client's transports. */
@@ -25,9 +38,26 @@ export interface Setup {
   transports: TransportSetting;
 }
 
-/** `"default"`, `"polling"` or `"websocket"`. */
+/** The stream transports a suite runs on (TLS has a smoke test of its own: it needs certificates). */
+export type StreamName = "tcp" | "ipc";
+
+/** `"default"`, `"polling"`, `"websocket"`, `"tcp"` or `"ipc"`. */
 export function transportLabel(transports: TransportSetting): string {
   return transports === undefined ? "default (polling, then upgrade)" : transports.join("+");
+}
+
+/** The setup's stream transport; undefined for HTTP (polling, WebSocket). */
+export function streamOf(setup: Setup): StreamName | undefined {
+  const first = setup.transports?.[0];
+  return first === "tcp" || first === "ipc" ? first : undefined;
+}
+
+/**
+ * Capability: the client talks HTTP to the server. Without it (a stream) there is no
+ * path, query, extraHeaders, cookies, polling or upgrade: suites do not register those tests.
+ */
+export function hasHttp(setup: Setup): boolean {
+  return streamOf(setup) === undefined;
 }
 
 /** The transport a client ends up on. */
@@ -76,8 +106,10 @@ export interface Peer {
   server: PeerServer;
   httpServer: HttpServer;
   port: number;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, for every setup: client() takes a stream setup to {@link streamUrl}. */
   url: string;
+  /** The raw listener of a stream setup: `tcp://127.0.0.1:<port>` or `ipc:///<tmpdir>/….sock`. */
+  streamUrl: string | undefined;
   /** Closes the server (once; closeAll() does it too). */
   close(): Promise<void>;
 }
@@ -93,19 +125,43 @@ export interface PeerOptions {
 
 const closers: (() => Promise<void> | void)[] = [];
 const clients: Socket[] = [];
+/** The raw listener of each stream setup's peer, by the peer's HTTP port. */
+const streamUrls = new Map<number, string>();
+/** The Managers of ipc clients made with `forceNew: false`, by URL (io() cannot take an ipc namespace). */
+const ipcManagers = new Map<string, Manager>();
+/** Unix socket files, removed by closeAll() once their servers are closed. */
+const socketPaths: string[] = [];
 
-/** Starts a server of `kind` on a free loopback port. */
-export async function startPeer(kind: ServerKind, options: PeerOptions = {}): Promise<Peer> {
+/** A fresh Unix socket path under the temp directory. */
+function tempSocketPath(): string {
+  const path = join(tmpdir(), `enchufe-client-${process.pid}-${socketPaths.length}-${Date.now()}.sock`);
+  rmSync(path, { force: true });
+  socketPaths.push(path);
+  return path;
+}
+
+/**
+ * Starts a server of `kind` (or of the setup's kind) on a free loopback port; for a
+ * stream setup, also on a raw listener of its transport (enchufe only).
+ */
+export async function startPeer(target: ServerKind | Setup, options: PeerOptions = {}): Promise<Peer> {
+  const kind = typeof target === "string" ? target : target.kind;
+  const stream = typeof target === "string" ? undefined : streamOf(target);
   const httpServer = createServer();
   let server: PeerServer;
   let closeServer: () => Promise<void>;
+  let streamUrl: string | undefined;
   if (kind === "enchufe") {
     const { connectionStateRecovery, ...rest } = options;
     if (connectionStateRecovery !== undefined) throw new Error("enchufe's server has no connection-state recovery");
     const enchufe = new Server(httpServer, rest satisfies ServerOptions);
     closeServer = () => enchufe.close();
     server = enchufe;
+    if (stream !== undefined) {
+      streamUrl = (await enchufe.listen(stream === "tcp" ? "tcp://127.0.0.1:0" : `ipc://${tempSocketPath()}`)).url;
+    }
   } else {
+    if (stream !== undefined) throw new Error(`socket.io has no ${stream} listener`);
     const socketIo = new SocketIOServer(httpServer, options);
     closeServer = () => socketIo.close();
     server = socketIo as unknown as PeerServer;
@@ -115,14 +171,74 @@ export async function startPeer(kind: ServerKind, options: PeerOptions = {}): Pr
   closers.push(close);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
-  return { kind, server, httpServer, port, url: `http://127.0.0.1:${port}`, close };
+  if (streamUrl !== undefined) streamUrls.set(port, streamUrl);
+  return { kind, server, httpServer, port, url: `http://127.0.0.1:${port}`, streamUrl, close };
 }
 
-/** A TCP proxy to `port` that can freeze its traffic (a network partition); closed by closeAll(). */
-export async function startProxy(port: number): Promise<TcpProxy> {
-  const proxy = await startTcpProxy(port);
+/** A proxy that can freeze its traffic: a network partition between a client and a server. */
+export interface Proxy {
+  /** Where a client of the setup reaches the server through the proxy. */
+  url: string;
+  /** Stops forwarding in both directions; nothing is closed. */
+  freeze(): void;
+}
+
+/**
+ * A proxy in front of `peer`'s HTTP port (helpers/tcp-proxy.ts) or, for a stream setup,
+ * of its raw listener; closed by closeAll().
+ */
+export async function startProxy(peer: Peer): Promise<Proxy> {
+  if (peer.streamUrl !== undefined) return startStreamProxy(peer.streamUrl);
+  const proxy = await startTcpProxy(peer.port);
   closers.unshift(() => proxy.close());
-  return proxy;
+  return { url: `http://127.0.0.1:${proxy.port}`, freeze: () => proxy.freeze() };
+}
+
+/**
+ * A proxy for one long-lived tcp:// or ipc:// connection, listening on the same kind of
+ * socket. Unlike tcp-proxy.ts's, once frozen it relays no close either, as a partition
+ * would not: enchufe's server ends a stream that timed out at once (a WebSocket's close
+ * waits for a handshake the partition holds back), and that FIN, relayed, would reach
+ * the client before its own ping timeout.
+ */
+async function startStreamProxy(target: string): Promise<Proxy> {
+  const isIpc = target.startsWith("ipc://");
+  const to = isIpc
+    ? { path: target.slice("ipc://".length) }
+    : { host: "127.0.0.1", port: Number(new URL(target).port) };
+  const sockets = new Set<NetSocket>();
+  let isFrozen = false;
+  const server = createNetServer((downstream) => {
+    const upstream = connectNet(to);
+    for (const [socket, other] of [
+      [downstream, upstream],
+      [upstream, downstream],
+    ] as const) {
+      sockets.add(socket);
+      socket.on("error", () => socket.destroy());
+      socket.on("close", () => {
+        sockets.delete(socket);
+        if (!isFrozen) other.destroy();
+      });
+      socket.pipe(other);
+    }
+  });
+  const path = isIpc ? tempSocketPath() : undefined;
+  await new Promise<void>((resolve) => server.listen(path ?? { port: 0, host: "127.0.0.1" }, resolve));
+  closers.unshift(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  });
+  return {
+    url: path === undefined ? `tcp://127.0.0.1:${(server.address() as AddressInfo).port}` : `ipc://${path}`,
+    freeze() {
+      isFrozen = true;
+      for (const socket of sockets) {
+        socket.unpipe(); // and so no end() is passed on
+        socket.pause();
+      }
+    },
+  };
 }
 
 /** A port on 127.0.0.1 where nothing listens (connections are refused). */
@@ -149,12 +265,33 @@ export async function startSilentServer(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Our client, with the setup's transports, forceNew, and no reconnection unless `options` say otherwise. */
+/**
+ * Our client, with the setup's transports, forceNew, and no reconnection unless `options` say otherwise.
+ * For a stream setup, `http://127.0.0.1:<port>/<namespace>` becomes the stream URL of the peer on
+ * that port or, when no peer is there (a closed port, a silent server), `tcp://127.0.0.1:<port>`;
+ * a stream URL (a proxy's) is taken as it is.
+ */
 export function client(setup: Setup, url: string, options: ClientOptions = {}): Socket {
-  const transports = setup.transports === undefined ? {} : { transports: setup.transports };
-  const socket = io(url, { forceNew: true, reconnection: false, ...transports, ...options });
+  const stream = streamOf(setup);
+  // A stream URL names its transport: `transports` is for HTTP.
+  const transports = setup.transports === undefined || stream !== undefined ? {} : { transports: setup.transports };
+  const settings = { forceNew: true, reconnection: false, ...transports, ...options };
+  const socket = stream === undefined ? io(url, settings) : streamClient(stream, url, settings);
   clients.push(socket);
   return socket;
+}
+
+function streamClient(stream: StreamName, httpUrl: string, options: ClientOptions): Socket {
+  if (/^(tcp|ipc):/.test(httpUrl)) return io(httpUrl, options);
+  const { port, pathname: namespace } = new URL(httpUrl);
+  const url = streamUrls.get(Number(port)) ?? (stream === "tcp" ? `tcp://127.0.0.1:${port}` : undefined);
+  if (url === undefined) throw new Error(`no ${stream} listener for ${httpUrl}`);
+  if (stream === "tcp") return io(namespace === "/" ? url : url + namespace, options);
+  // ipc: the namespace cannot be in the URL; a Manager's socket() joins it.
+  if (namespace === "/" && options.forceNew !== false) return io(url, options);
+  const manager = (options.forceNew === false ? ipcManagers.get(url) : undefined) ?? new io.Manager(url, options);
+  if (options.forceNew === false) ipcManagers.set(url, manager);
+  return manager.socket(namespace, options);
 }
 
 /** A client that has joined its namespace. */
@@ -193,7 +330,7 @@ export async function pair(
   serverOptions: PeerOptions = {},
   isSettled = true,
 ): Promise<{ peer: Peer; client: Socket; socket: PeerSocket }> {
-  const peer = await startPeer(setup.kind, serverOptions);
+  const peer = await startPeer(setup, serverOptions);
   const serverSide = withTimeout(nextConnection(peer.server), "server-side connection");
   const socket = client(setup, peer.url, clientOptions);
   await once(socket, "connect", 3000);
@@ -229,5 +366,8 @@ export async function closeAll(): Promise<void> {
     socket.disconnect();
     socket.io.close();
   }
+  streamUrls.clear();
+  ipcManagers.clear();
   for (const close of closers.splice(0)) await close();
+  for (const path of socketPaths.splice(0)) rmSync(path, { force: true });
 }

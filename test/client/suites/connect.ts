@@ -1,6 +1,6 @@
 // Connecting: the connect event and its state, the transport the client ends on,
 // namespaces multiplexed on one Manager, refused and unknown namespaces, and what
-// the client sends with its handshake (auth, extraHeaders, query).
+// the client sends with its handshake (auth; over HTTP, extraHeaders and query).
 import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -11,6 +11,7 @@ import {
   connectedClient,
   delay,
   finalTransport,
+  hasHttp,
   nextConnection,
   once,
   pair,
@@ -24,7 +25,7 @@ import {
 export function connectSuite(setup: Setup): void {
   describe("connect", () => {
     it("emits connect with the server socket's id, and ends on the expected transport", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const serverSide = withTimeout(nextConnection(peer.server), "connection");
       const socket = client(setup, peer.url);
       const engine = socket.io.engine!;
@@ -66,20 +67,24 @@ export function connectSuite(setup: Setup): void {
         Array.from({ length: 20 }, (_, i) => i),
       );
     });
-    it("connects on a custom path", async () => {
-      const peer = await startPeer(setup.kind, { path: "/custom-path" });
-      const urls: string[] = [];
-      peer.httpServer.prependListener("request", (request: IncomingMessage) => urls.push(request.url!));
-      peer.httpServer.prependListener("upgrade", (request: IncomingMessage) => urls.push(request.url!));
-      const socket = await connectedClient(setup, peer.url, { path: "/custom-path" });
-      assert.equal(socket.connected, true);
-      assert.ok(urls.length > 0);
-      for (const url of urls) assert.ok(url.startsWith("/custom-path/?"), url);
-    });
+
+    // A stream has no HTTP path.
+    if (hasHttp(setup)) {
+      it("connects on a custom path", async () => {
+        const peer = await startPeer(setup, { path: "/custom-path" });
+        const urls: string[] = [];
+        peer.httpServer.prependListener("request", (request: IncomingMessage) => urls.push(request.url!));
+        peer.httpServer.prependListener("upgrade", (request: IncomingMessage) => urls.push(request.url!));
+        const socket = await connectedClient(setup, peer.url, { path: "/custom-path" });
+        assert.equal(socket.connected, true);
+        assert.ok(urls.length > 0);
+        for (const url of urls) assert.ok(url.startsWith("/custom-path/?"), url);
+      });
+    }
 
     if (setup.transports === undefined) {
       it("a failed probe leaves the session on polling, working", async () => {
-        const peer = await startPeer(setup.kind);
+        const peer = await startPeer(setup);
         peer.httpServer.removeAllListeners("upgrade");
         peer.httpServer.on("upgrade", (_request: IncomingMessage, socket: Duplex) => socket.destroy());
         const serverSide = withTimeout(nextConnection(peer.server), "connection");
@@ -109,7 +114,7 @@ export function connectSuite(setup: Setup): void {
 
   describe("namespaces", () => {
     it("multiplexes two namespaces on one Manager and one Engine.IO session", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const admin = peer.server.of("/admin");
       const mainSide = withTimeout(nextConnection(peer.server), "connection");
       const adminSide = withTimeout(nextConnection(admin), "admin connection");
@@ -137,7 +142,7 @@ export function connectSuite(setup: Setup): void {
     });
 
     it("gives forceNew sockets a Manager and a session of their own", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const first = await connectedClient(setup, peer.url);
       const second = await connectedClient(setup, peer.url);
       assert.notEqual(first.io, second.io);
@@ -146,7 +151,7 @@ export function connectSuite(setup: Setup): void {
     });
 
     it("reports a middleware's refusal as connect_error with its message and data", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       peer.server.of("/private").use((_socket, next) => {
         const error = new Error("nope") as Error & { data?: unknown };
         error.data = { code: 42 };
@@ -166,7 +171,7 @@ export function connectSuite(setup: Setup): void {
     });
 
     it("reports an unknown namespace as connect_error 'Invalid namespace'", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const socket = client(setup, `${peer.url}/nowhere`);
       const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
       assert.equal(error.message, "Invalid namespace");
@@ -182,39 +187,42 @@ export function connectSuite(setup: Setup): void {
       assert.deepEqual(socket.handshake.auth, auth);
     });
 
-    it("sends extraHeaders and query on every request, seen in socket.handshake", async () => {
-      const peer = await startPeer(setup.kind);
-      const requests: IncomingMessage[] = [];
-      peer.httpServer.prependListener("request", (request: IncomingMessage) => requests.push(request));
-      peer.httpServer.prependListener("upgrade", (request: IncomingMessage) => requests.push(request));
-      const serverSide = withTimeout(nextConnection(peer.server), "connection");
-      const socket = client(setup, `${peer.url}/?fromUrl=1`, {
-        extraHeaders: { "x-client-test": "yes" },
-        query: { room: "a b&c" },
+    // A stream has no HTTP request to carry them.
+    if (hasHttp(setup)) {
+      it("sends extraHeaders and query on every request, seen in socket.handshake", async () => {
+        const peer = await startPeer(setup);
+        const requests: IncomingMessage[] = [];
+        peer.httpServer.prependListener("request", (request: IncomingMessage) => requests.push(request));
+        peer.httpServer.prependListener("upgrade", (request: IncomingMessage) => requests.push(request));
+        const serverSide = withTimeout(nextConnection(peer.server), "connection");
+        const socket = client(setup, `${peer.url}/?fromUrl=1`, {
+          extraHeaders: { "x-client-test": "yes" },
+          query: { room: "a b&c" },
+        });
+        await once(socket, "connect", 3000);
+        const server = await serverSide;
+        assert.equal(server.handshake.headers["x-client-test"], "yes");
+        assert.equal(server.handshake.query.room, "a b&c");
+        assert.equal(server.handshake.query.fromUrl, "1");
+        assert.equal(server.handshake.query.EIO, "4");
+        // A round trip, so that requests after the handshake are seen too.
+        server.on("echo", (value: number, ack: (value: number) => void) => ack(value));
+        assert.equal(await socket.timeout(2000).emitWithAck("echo", 1), 1);
+        await until(() => socket.io.engine!.transport.name === finalTransport(setup), 3000);
+        const kinds = new Set(
+          requests.map((request) => (request.headers.upgrade === undefined ? "polling" : "websocket")),
+        );
+        assert.deepEqual(
+          [...kinds].sort(),
+          setup.transports === undefined ? ["polling", "websocket"] : [finalTransport(setup)],
+        );
+        for (const request of requests) {
+          assert.equal(request.headers["x-client-test"], "yes", `${request.method} ${request.url}`);
+          const query = new URL(request.url!, "http://localhost").searchParams;
+          assert.equal(query.get("room"), "a b&c");
+          assert.equal(query.get("fromUrl"), "1");
+        }
       });
-      await once(socket, "connect", 3000);
-      const server = await serverSide;
-      assert.equal(server.handshake.headers["x-client-test"], "yes");
-      assert.equal(server.handshake.query.room, "a b&c");
-      assert.equal(server.handshake.query.fromUrl, "1");
-      assert.equal(server.handshake.query.EIO, "4");
-      // A round trip, so that requests after the handshake are seen too.
-      server.on("echo", (value: number, ack: (value: number) => void) => ack(value));
-      assert.equal(await socket.timeout(2000).emitWithAck("echo", 1), 1);
-      await until(() => socket.io.engine!.transport.name === finalTransport(setup), 3000);
-      const kinds = new Set(
-        requests.map((request) => (request.headers.upgrade === undefined ? "polling" : "websocket")),
-      );
-      assert.deepEqual(
-        [...kinds].sort(),
-        setup.transports === undefined ? ["polling", "websocket"] : [finalTransport(setup)],
-      );
-      for (const request of requests) {
-        assert.equal(request.headers["x-client-test"], "yes", `${request.method} ${request.url}`);
-        const query = new URL(request.url!, "http://localhost").searchParams;
-        assert.equal(query.get("room"), "a b&c");
-        assert.equal(query.get("fromUrl"), "1");
-      }
-    });
+    }
   });
 }

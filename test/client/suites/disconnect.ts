@@ -51,7 +51,7 @@ export function disconnectSuite(setup: Setup): void {
 
     if (setup.transports === undefined) {
       it("client disconnect() during the upgrade: the upgrade completes and the session closes at once", async () => {
-        const peer = await startPeer(setup.kind);
+        const peer = await startPeer(setup);
         // The WebSocket handshake waits, so that the socket joins over polling first.
         const upgradeListeners = peer.httpServer.listeners("upgrade") as ((...args: unknown[]) => void)[];
         peer.httpServer.removeAllListeners("upgrade");
@@ -77,7 +77,7 @@ export function disconnectSuite(setup: Setup): void {
       });
 
       it("closing before the probe is answered: the probe is dropped, the session closes at once", async () => {
-        const peer = await startPeer(setup.kind);
+        const peer = await startPeer(setup);
         const client = newClient(setup, peer.url);
         const engine = client.io.engine!;
         const upgrades = record(engine, "upgrade");
@@ -182,9 +182,9 @@ export function disconnectSuite(setup: Setup): void {
     const isEngineIoPolling = setup.kind === "socket.io" && setup.transports?.[0] === "polling";
     if (!isEngineIoPolling)
       it("a network partition: 'ping timeout'", async () => {
-        const peer = await startPeer(setup.kind, { pingInterval: 100, pingTimeout: 100 });
-        const proxy = await startProxy(peer.port);
-        const client = newClient(setup, `http://127.0.0.1:${proxy.port}`);
+        const peer = await startPeer(setup, { pingInterval: 100, pingTimeout: 100 });
+        const proxy = await startProxy(peer); // in front of the HTTP port, or of the stream listener
+        const client = newClient(setup, proxy.url);
         await once(client, "connect", 3000);
         if (setup.transports === undefined) await once(client.io.engine!, "upgrade", 3000);
         await once(client.io, "ping", 3000); // the heartbeat crosses the proxy

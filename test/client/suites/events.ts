@@ -31,7 +31,7 @@ export function eventsSuite(setup: Setup): void {
     });
 
     it("receives what the server emits in its connection handler", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       peer.server.on("connection", (socket) => {
         socket.emit("welcome", socket.id);
         socket.emit("second");
@@ -199,7 +199,7 @@ export function eventsSuite(setup: Setup): void {
     });
 
     it("drops volatile emits while disconnected, and buffers the others", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const got: unknown[][] = [];
       peer.server.on("connection", (socket) => {
         socket.on("v", (...args: unknown[]) => got.push(["v", ...args]));

@@ -97,7 +97,7 @@ export function reconnectionSuite(setup: Setup): void {
 
   describe("offline buffer", () => {
     it("delivers emits made before the first connect, in order, with their acknowledgements", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const { events } = collect(peer);
       const client = newClient(setup, peer.url, { autoConnect: false });
       client.emit("e", 1);
@@ -129,7 +129,7 @@ export function reconnectionSuite(setup: Setup): void {
     });
 
     it("keeps the last maxBufferedEvents; a dropped emit's timeout callback gets an Error at once", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const { events } = collect(peer);
       const client = newClient(setup, peer.url, { autoConnect: false, maxBufferedEvents: 3 });
       const started = Date.now();
@@ -149,7 +149,7 @@ export function reconnectionSuite(setup: Setup): void {
     });
 
     it("a buffered emit whose timeout expires offline is not sent later", async () => {
-      const peer = await startPeer(setup.kind);
+      const peer = await startPeer(setup);
       const { events } = collect(peer);
       const client = newClient(setup, peer.url, { autoConnect: false });
       const [error] = await callbackArgs((done) => client.timeout(30).emit("e", "late", done));
