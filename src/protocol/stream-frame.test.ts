@@ -94,6 +94,17 @@ describe("stream frames", () => {
     );
   });
 
+  it("delivers the frames before a bad one (read), whatever the chunking, then throws", () => {
+    const stream = concat(encodeStreamFrame("4a"), encodeStreamFrame("4b"), new Uint8Array([0, 0, 0, 1, 9, 0]));
+    const frames: (string | Uint8Array)[] = [];
+    assertProtocolError(
+      () => new StreamFrameDecoder(100).read(stream, (frame) => frames.push(frame)),
+      ErrorCode.PACKET_INVALID,
+      /unknown frame kind 9/,
+    );
+    assert.deepEqual(frames, ["4a", "4b"]);
+  });
+
   it("refuses an unknown kind", () => {
     assertProtocolError(
       () => new StreamFrameDecoder(100).push(new Uint8Array([0, 0, 0, 1, 2, 0x34])),

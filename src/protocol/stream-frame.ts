@@ -60,11 +60,20 @@ export class StreamFrameDecoder {
    *   kind, or text that is not UTF-8 (PACKET_INVALID). The stream is unusable after.
    */
   push(chunk: Uint8Array): (string | Uint8Array)[] {
+    const frames: (string | Uint8Array)[] = [];
+    this.read(chunk, (frame) => frames.push(frame));
+    return frames;
+  }
+
+  /**
+   * Like {@link push}, but hands each frame to `onFrame` as soon as it is complete,
+   * so that the frames before a bad one are delivered before the error is thrown.
+   */
+  read(chunk: Uint8Array, onFrame: (frame: string | Uint8Array) => void): void {
     if (chunk.length > 0) {
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
     }
-    const frames: (string | Uint8Array)[] = [];
     while (this.#buffered >= STREAM_FRAME_HEADER_BYTES) {
       const header = this.#peek(STREAM_FRAME_HEADER_BYTES);
       const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
@@ -81,9 +90,8 @@ export class StreamFrameDecoder {
       if (this.#buffered < STREAM_FRAME_HEADER_BYTES + length) break;
       this.#take(STREAM_FRAME_HEADER_BYTES);
       const payload = this.#take(length);
-      frames.push(kind === StreamFrameKind.BINARY ? payload : this.#decodeText(payload));
+      onFrame(kind === StreamFrameKind.BINARY ? payload : this.#decodeText(payload));
     }
-    return frames;
   }
 
   /**

@@ -68,13 +68,27 @@ export function listenRaw(
     );
   }
   const framing: StreamFraming = { mode, maxMessageBytes };
+  // Connections still in their TLS handshake, by peer address: no session yet, so
+  // nothing else closes them, and close() would wait for them (up to handshakeTimeout, 120 s).
+  const handshaking = new Map<string, Socket>();
+  const peerOf = (socket: Socket): string => `${socket.remoteAddress}|${socket.remotePort}`;
   const server =
     transport === "tls"
-      ? createTlsServer(tlsOptions, (socket) => onConnection(socket, transport, framing))
+      ? createTlsServer(tlsOptions, (socket) => {
+          handshaking.delete(peerOf(socket));
+          onConnection(socket, transport, framing);
+        })
       : createNetServer((socket) => onConnection(socket, transport, framing));
   if (transport === "tls") {
     // A failed TLS handshake concerns that peer only.
     server.on("tlsClientError", (_error: Error, socket: Socket) => socket.destroy());
+    server.on("connection", (raw: Socket) => {
+      const peer = peerOf(raw);
+      handshaking.set(peer, raw);
+      raw.once("close", () => {
+        if (handshaking.get(peer) === raw) handshaking.delete(peer);
+      });
+    });
   }
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -83,7 +97,11 @@ export function listenRaw(
       resolve({
         url: urlOf(target, server),
         transport,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const raw of handshaking.values()) raw.destroy();
+          }),
       });
     };
     if (target.transport === "ipc") server.listen(target.path, onListening);

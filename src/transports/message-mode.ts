@@ -18,6 +18,7 @@ import type { EncodedPacket } from "../protocol/encoded-packet.js";
 import { EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
 import { encodeSocketPacket, PacketType, SocketPacketDecoder, type SocketPacket } from "../protocol/socket-packet.js";
 import type { StreamTransportName } from "./stream.js";
+import { endSocket } from "./socket-end.js";
 import type { Transport, TransportCloseReason, TransportOwner } from "./transport.js";
 import { scheduleFlush, type Flushable } from "./write-batch.js";
 
@@ -120,7 +121,7 @@ export class MessageModeTransport implements Transport, Flushable {
 
   close(): void {
     this.flush();
-    this.#socket.end();
+    endSocket(this.#socket);
     this.#report("transport close");
   }
 

@@ -7,6 +7,7 @@ import type { Socket } from "node:net";
 import { EncodedPacket, FramingSlot } from "../protocol/encoded-packet.js";
 import { decodeEnginePacket, EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
 import { encodeStreamFrame, StreamFrameDecoder } from "../protocol/stream-frame.js";
+import { endSocket } from "./socket-end.js";
 import type { Transport, TransportCloseReason, TransportOwner } from "./transport.js";
 import { scheduleFlush, type Flushable } from "./write-batch.js";
 
@@ -91,7 +92,7 @@ export class StreamTransport implements Transport, Flushable {
 
   close(): void {
     this.flush();
-    this.#socket.end();
+    endSocket(this.#socket);
     this.#report("transport close");
   }
 
@@ -103,15 +104,13 @@ export class StreamTransport implements Transport, Flushable {
   }
 
   #receive(chunk: Buffer): void {
-    let packets: EnginePacket[];
+    // One packet at a time: those before a bad frame or packet are delivered, whatever the chunking.
     try {
-      packets = this.#decoder.push(chunk).map(decodeEnginePacket);
+      this.#decoder.read(chunk, (frame) => {
+        if (!this.#isReported) this.owner?.onTransportPacket(decodeEnginePacket(frame));
+      });
     } catch (error) {
-      return this.#fail(error as Error);
-    }
-    for (const packet of packets) {
-      if (this.#isReported) return;
-      this.owner?.onTransportPacket(packet);
+      this.#fail(error as Error);
     }
   }
 

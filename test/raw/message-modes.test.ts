@@ -176,6 +176,20 @@ describe("sized mode", () => {
   });
 });
 
+describe("closing", () => {
+  it("io.close() ends even when a peer never closes its side (dropped after the grace)", async () => {
+    const { io, tcpUrl } = await serverWith("line");
+    const peer = await plainPeer(tcpUrl);
+    peer.socket.on("end", () => undefined); // half-open: the peer reads our FIN and never answers
+    peer.socket.allowHalfOpen = true;
+    await until(() => io.sockets.sockets.size === 1, 2000);
+    const started = Date.now();
+    await io.close();
+    // io.close() waits for the listener's connections to end: returning means the server dropped it.
+    assert.ok(Date.now() - started < 4000, `io.close() took ${Date.now() - started} ms`);
+  });
+});
+
 describe("listen options", () => {
   it("refuses an unknown mode", async () => {
     const { io } = await startServer();
