@@ -18,9 +18,8 @@ import type { EncodedPacket } from "../protocol/encoded-packet.js";
 import { EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
 import { encodeSocketPacket, PacketType, SocketPacketDecoder, type SocketPacket } from "../protocol/socket-packet.js";
 import type { StreamTransportName } from "./stream.js";
-import { endSocket } from "./socket-end.js";
-import type { Transport, TransportCloseReason, TransportOwner } from "./transport.js";
-import { scheduleFlush, type Flushable } from "./write-batch.js";
+import { SocketTransport } from "./socket-transport.js";
+import type { Transport } from "./transport.js";
 
 export type MessageMode = "line" | "raw" | "sized";
 
@@ -43,42 +42,17 @@ function render(data: readonly unknown[]): string | Uint8Array {
   );
 }
 
-export class MessageModeTransport implements Transport, Flushable {
-  readonly name: StreamTransportName;
-  owner: TransportOwner | undefined;
-  readonly #socket: Socket;
+export class MessageModeTransport extends SocketTransport implements Transport {
   readonly #mode: MessageMode;
   readonly #maxMessageBytes: number;
   readonly #outgoing = new SocketPacketDecoder();
   readonly #text = new TextDecoder("utf-8", { fatal: true });
   #pending: Buffer = Buffer.alloc(0);
-  #queue: Buffer[] = [];
-  #queuedBytes = 0;
-  #isFlushScheduled = false;
-  #isReported = false;
 
   constructor(socket: Socket, name: StreamTransportName, mode: MessageMode, maxMessageBytes: number) {
-    this.name = name;
-    this.#socket = socket;
+    super(socket, name);
     this.#mode = mode;
     this.#maxMessageBytes = maxMessageBytes;
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
-    socket.on("end", () => this.#onEnd());
-    socket.on("error", (error) => this.#report("transport error", error));
-    socket.on("close", () => this.#report("transport close"));
-  }
-
-  get bufferedBytes(): number {
-    return this.#queuedBytes + this.#socket.writableLength;
-  }
-
-  get backlogBytes(): number {
-    return this.#socket.writableLength;
-  }
-
-  get writable(): boolean {
-    return this.#socket.writableLength === 0 && this.#socket.writable;
   }
 
   sendEncoded(packet: EncodedPacket): void {
@@ -104,31 +78,6 @@ export class MessageModeTransport implements Transport, Flushable {
       case EnginePacketType.NOOP:
         return;
     }
-  }
-
-  /** @internal Writes the queue in one go; run by the write batch. */
-  flush(): void {
-    this.#isFlushScheduled = false;
-    const queue = this.#queue;
-    if (queue.length === 0) return;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    if (!this.#socket.writable) return;
-    this.#socket.cork();
-    for (const chunk of queue) this.#socket.write(chunk);
-    this.#socket.uncork();
-  }
-
-  close(): void {
-    this.flush();
-    endSocket(this.#socket);
-    this.#report("transport close");
-  }
-
-  destroy(): void {
-    this.#queue = [];
-    this.#socket.destroy();
-    this.#report("transport close");
   }
 
   /** One Engine.IO message of the session (a Socket.IO packet, or one of its attachments). */
@@ -160,39 +109,29 @@ export class MessageModeTransport implements Transport, Flushable {
   }
 
   #write(message: string | Uint8Array): void {
-    if (this.#isReported) return;
+    if (this.isReported) return;
     const bytes =
       typeof message === "string"
         ? Buffer.from(message)
         : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    if (this.#mode === "line") this.#enqueue(Buffer.concat([bytes, Buffer.from("\n")]));
-    else if (this.#mode === "raw") this.#enqueue(bytes);
+    if (this.#mode === "line") this.enqueue(Buffer.concat([bytes, Buffer.from("\n")]));
+    else if (this.#mode === "raw") this.enqueue(bytes);
     else {
       const length = Buffer.alloc(4);
       length.writeUInt32BE(bytes.length);
-      this.#enqueue(length);
-      this.#enqueue(bytes);
+      this.enqueue(length);
+      this.enqueue(bytes);
     }
   }
 
-  #enqueue(chunk: Buffer): void {
-    this.#queue.push(chunk);
-    this.#queuedBytes += chunk.length;
-    if (!this.#isFlushScheduled) {
-      this.#isFlushScheduled = true;
-      scheduleFlush(this);
-    }
-  }
-
-  #receive(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     if (this.#mode === "raw") return this.#fromPeerMessage(chunk);
     this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
     try {
       if (this.#mode === "line") this.#readLines();
       else this.#readSized();
     } catch (error) {
-      this.#report("parse error", error as Error);
-      this.#socket.destroy();
+      this.fail(error as Error);
     }
   }
 
@@ -202,7 +141,7 @@ export class MessageModeTransport implements Transport, Flushable {
       const stop = end > start && this.#pending[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
       this.#checkSize(stop - start);
       this.#fromPeerMessage(this.#decodeText(this.#pending.subarray(start, stop)));
-      if (this.#isReported) return;
+      if (this.isReported) return;
       start = end + 1;
     }
     this.#pending = this.#pending.subarray(start);
@@ -215,7 +154,7 @@ export class MessageModeTransport implements Transport, Flushable {
       this.#checkSize(length);
       if (this.#pending.length < 4 + length) return;
       this.#fromPeerMessage(this.#pending.subarray(4, 4 + length));
-      if (this.#isReported) return;
+      if (this.isReported) return;
       this.#pending = this.#pending.subarray(4 + length);
     }
   }
@@ -241,21 +180,15 @@ export class MessageModeTransport implements Transport, Flushable {
 
   #fromPeer(packet: SocketPacket): void {
     for (const payload of encodeSocketPacket(packet)) {
-      if (this.#isReported) return;
+      if (this.isReported) return;
       this.owner?.onTransportPacket({ type: EnginePacketType.MESSAGE, data: payload });
     }
   }
 
-  #onEnd(): void {
+  protected onEnd(): void {
     if (this.#mode !== "raw" && this.#pending.length > 0) {
-      this.#report("parse error", new Error(`stream ended inside a message (${this.#pending.length} bytes left over)`));
+      this.report("parse error", new Error(`stream ended inside a message (${this.#pending.length} bytes left over)`));
     }
-    this.#socket.end();
-  }
-
-  #report(reason: TransportCloseReason, error?: Error): void {
-    if (this.#isReported) return;
-    this.#isReported = true;
-    this.owner?.onTransportClose(reason, error);
+    this.socket.end();
   }
 }
