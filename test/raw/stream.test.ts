@@ -6,8 +6,7 @@
 // directory: no key is committed.
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, type Socket as NetSocket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import type { TLSSocket } from "node:tls";
 import { after, afterEach, before, describe, it } from "node:test";
 import { ArgumentError, ProtocolError, type Server, type ServerOptions, type Socket } from "../../src/index.js";
 import type { RawListener, RawListenOptions, RawListenUrl } from "../../src/server/raw-listener.js";
+import { makeCertificates, type Certificates } from "../helpers/certificates.js";
 import { within } from "../helpers/honest-peer.js";
 import { closeAll, connected, delay, once, startServer, until } from "../helpers/peers.js";
 import {
@@ -34,115 +34,6 @@ afterEach(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Throwaway certificates: a CA, a server certificate for 127.0.0.1 and localhost, a client
-// certificate signed by the CA, and a self-signed client certificate the CA knows nothing of.
-
-interface Certificates {
-  ca: string;
-  serverKey: string;
-  serverCert: string;
-  clientKey: string;
-  clientCert: string;
-  strangerKey: string;
-  strangerCert: string;
-}
-
-const OPENSSL_CONFIG = `
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca_ext]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[server_ext]
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1, DNS:localhost
-authorityKeyIdentifier = keyid
-[client_ext]
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = clientAuth
-authorityKeyIdentifier = keyid
-`;
-
-function makeCertificates(dir: string): Certificates {
-  const openssl = (...args: string[]): void => {
-    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
-  };
-  writeFileSync(join(dir, "openssl.cnf"), OPENSSL_CONFIG);
-  const key = (name: string): void => openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", name);
-  for (const name of ["ca.key", "server.key", "client.key", "stranger.key"]) key(name);
-  const common = ["-config", "openssl.cnf", "-days", "1"];
-  openssl(
-    "req",
-    "-x509",
-    "-new",
-    "-key",
-    "ca.key",
-    "-subj",
-    "/CN=enchufe test CA",
-    "-extensions",
-    "ca_ext",
-    "-out",
-    "ca.crt",
-    ...common,
-  );
-  const signed = (name: string, subject: string, extensions: string): void => {
-    openssl("req", "-new", "-key", `${name}.key`, "-subj", subject, "-config", "openssl.cnf", "-out", `${name}.csr`);
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-set_serial",
-      String(Date.now()),
-      "-extfile",
-      "openssl.cnf",
-      "-extensions",
-      extensions,
-      "-days",
-      "1",
-      "-out",
-      `${name}.crt`,
-    );
-  };
-  signed("server", "/CN=localhost", "server_ext");
-  signed("client", "/CN=enchufe test client", "client_ext");
-  openssl(
-    "req",
-    "-x509",
-    "-new",
-    "-key",
-    "stranger.key",
-    "-subj",
-    "/CN=stranger",
-    "-extensions",
-    "client_ext",
-    "-out",
-    "stranger.crt",
-    ...common,
-  );
-  const read = (name: string): string => readFileSync(join(dir, name), "utf8");
-  return {
-    ca: read("ca.crt"),
-    serverKey: read("server.key"),
-    serverCert: read("server.crt"),
-    clientKey: read("client.key"),
-    clientCert: read("client.crt"),
-    strangerKey: read("stranger.key"),
-    strangerCert: read("stranger.crt"),
-  };
-}
-
 let certDir: string;
 let certs: Certificates;
 

@@ -1,9 +1,9 @@
 // Helpers for the simple API's tests: the examples of examples/simple/ run as real
 // child processes (from the repo root, so that `enchufe/simple` resolves to dist/),
-// line readers for their output and for plain TCP peers, a throwaway PKI made with
-// OpenSSL, and cleanup of everything a test opened. Every wait is bounded.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// line readers for their output and for plain TCP peers,
+// and cleanup of everything a test opened. Every wait is bounded.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, connect as netConnect, type AddressInfo, type Socket as NetSocket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -191,68 +191,4 @@ export async function freePort(): Promise<number> {
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-const OPENSSL = existsSync("/usr/bin/openssl") ? "/usr/bin/openssl" : "openssl";
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync(OPENSSL, args, { cwd: dir, stdio: "pipe", timeout: WAIT_MS });
-}
-
-/**
- * A throwaway PKI in `dir`, made as tls-server.mjs tells: ca.crt (and its key), a
- * server certificate for localhost and 127.0.0.1 signed by it, a client certificate
- * signed by it, and other-ca.crt, a CA that signed none of them.
- */
-export function makePki(dir: string): void {
-  const key = ["-newkey", "rsa:2048", "-nodes"];
-  openssl(dir, [
-    "req",
-    "-x509",
-    ...key,
-    "-days",
-    "1",
-    "-subj",
-    "/CN=Throwaway CA",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.crt",
-  ]);
-  openssl(dir, [
-    "req",
-    "-x509",
-    ...key,
-    "-days",
-    "1",
-    "-subj",
-    "/CN=Other CA",
-    "-keyout",
-    "other-ca.key",
-    "-out",
-    "other-ca.crt",
-  ]);
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  for (const [name, subject, extensions] of [
-    ["server", "/CN=localhost", ["-extfile", "san.ext"]],
-    ["client", "/CN=client", []],
-  ] as const) {
-    openssl(dir, ["req", ...key, "-subj", subject, "-keyout", `${name}.key`, "-out", `${name}.csr`]);
-    openssl(dir, [
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-days",
-      "1",
-      ...extensions,
-      "-out",
-      `${name}.crt`,
-    ]);
-  }
 }

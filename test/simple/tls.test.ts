@@ -6,14 +6,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { connect, listen, type SimpleConnectOptions } from "../../src/simple/index.js";
-import { assertBuilt, cleanup, makePki, runExample, startServerExample, tempDir, track } from "./helpers.js";
+import { makeCertificates } from "../helpers/certificates.js";
+import { assertBuilt, cleanup, runExample, startServerExample, tempDir, track } from "./helpers.js";
 
 const pki = tempDir("enchufe-simple-tls-");
 const file = (name: string): string => join(pki.dir, name);
 
 before(() => {
   assertBuilt();
-  makePki(pki.dir);
+  makeCertificates(pki.dir);
 });
 afterEach(cleanup);
 after(pki.remove);
@@ -42,7 +43,7 @@ describe("tls-server.mjs and tls-client.mjs", () => {
       TLS_KEY: file("server.key"),
       TLS_CERT: file("server.crt"),
     });
-    const client = await runExample("tls-client.mjs", [server.url, file("other-ca.crt")]);
+    const client = await runExample("tls-client.mjs", [server.url, file("stranger.crt")]);
     assert.equal(client.code, 1);
     assert.match(client.stderr, /tls client: .*certificate/);
     assert.deepEqual(client.stdout, []);
@@ -88,7 +89,7 @@ describe("wss:// and https://", () => {
       assert.equal(await accepted.read({ timeout: 2000 }), "cifrado");
       accepted.write("de vuelta");
       assert.equal(await conn.read({ timeout: 2000 }), "de vuelta");
-      const other = readFileSync(file("other-ca.crt"));
+      const other = readFileSync(file("stranger.crt"));
       await assert.rejects(connect(server.url, { ...clientOptions, ca: other, timeout: 3000 }));
     });
   }
