@@ -57,6 +57,17 @@ describe("exports", () => {
     });
   }
 
+  it("enchufe/simple exports connect, listen and their classes", async () => {
+    const module = (await import("enchufe/simple")) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(module).sort(), [
+      "Connection",
+      "MAX_UNREAD_MESSAGES",
+      "SimpleServer",
+      "connect",
+      "listen",
+    ]);
+  });
+
   it("enchufe/protocol exports the pure codecs", async () => {
     const module = (await import("enchufe/protocol")) as Record<string, unknown>;
     assert.deepEqual(Object.keys(module).sort(), [
