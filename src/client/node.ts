@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { PollingClientTransport } from "./transports/polling.js";
+import { NodePollingClientTransport } from "./transports/polling-tls.node.js";
 import { transportClasses } from "./transports/registry.js";
 import { IpcClientTransport, TcpClientTransport, TlsClientTransport } from "./transports/stream.node.js";
 import { WebSocketClientTransport } from "./transports/websocket.js";
 
-transportClasses.polling = PollingClientTransport;
+transportClasses.polling = NodePollingClientTransport;
 transportClasses.websocket = WebSocketClientTransport;
 transportClasses.tcp = TcpClientTransport;
 transportClasses.tls = TlsClientTransport;

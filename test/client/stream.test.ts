@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { io, type ConnectError, type Socket } from "../../src/client/node.js";
@@ -59,5 +61,48 @@ describe("enchufe server, transports: tls (smoke)", () => {
     assert.match(error.message, /certificate/);
     assert.equal(socket.connected, false);
     await until(() => server.engine.clientsCount === 0, 2000);
+  });
+});
+
+describe("enchufe server over https, the client trusting a private CA", () => {
+  let dir: string;
+  let certificates: Certificates;
+  let server: Server;
+  let url: string;
+  const clients: Socket[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "enchufe-https-"));
+    certificates = makeCertificates(dir);
+    const httpsServer = createHttpsServer({ key: certificates.serverKey, cert: certificates.serverCert });
+    server = new Server(httpsServer);
+    await new Promise<void>((resolve) => httpsServer.listen(0, "127.0.0.1", resolve));
+    url = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}`;
+  });
+  afterEach(() => {
+    for (const socket of clients.splice(0)) socket.io.close();
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]] as const) {
+    it(`with ca, connects over ${transports.join(" then ")} and exchanges an acknowledgement`, async () => {
+      const socket = io(url, { ca: certificates.ca, transports: [...transports], forceNew: true, reconnection: false });
+      clients.push(socket);
+      await once(socket, "connect", 3000);
+      const [peer] = [...server.sockets.sockets.values()].filter((candidate) => candidate.id === socket.id);
+      peer!.on("double", (n: number, ack: (value: number) => void) => ack(n * 2));
+      assert.equal(await socket.timeout(2000).emitWithAck("double", 4), 8);
+      await until(() => socket.io.engine!.transport.name === transports[transports.length - 1], 3000);
+    });
+  }
+
+  it("without ca, polling fails the certificate check: connect_error", async () => {
+    const socket = io(url, { transports: ["polling"], forceNew: true, reconnection: false });
+    clients.push(socket);
+    const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
+    assert.match(error.message, /certificate|fetch failed/);
   });
 });

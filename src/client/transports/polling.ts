@@ -7,17 +7,50 @@ import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } f
 
 let requestCount = 0;
 
+/** One HTTP exchange of long-polling, as a {@link PollingRequester} makes it. */
+export interface PollingRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  withCredentials: boolean;
+  signal: AbortSignal;
+}
+
+export interface PollingResponse {
+  status: number;
+  text: string;
+  /** The `Set-Cookie` headers (Node only: browsers keep cookies themselves and hide them). */
+  setCookies: string[];
+}
+
+/** How requests are made: `fetch` by default; Node with TLS settings uses its own `https`. */
+export type PollingRequester = (request: PollingRequest) => Promise<PollingResponse>;
+
+async function fetchRequest(request: PollingRequest): Promise<PollingResponse> {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body ?? null,
+    credentials: request.withCredentials ? "include" : "same-origin",
+    signal: request.signal,
+  });
+  return { status: response.status, text: await response.text(), setCookies: response.headers.getSetCookie() };
+}
+
 export class PollingClientTransport implements ClientTransport {
   readonly name = "polling";
   owner: ClientTransportOwner | undefined;
   readonly #settings: ClientTransportSettings;
+  readonly #requester: PollingRequester;
   readonly #abort = new AbortController();
   #isPolling = false;
   #isPosting = false;
   #onPaused: (() => void) | undefined;
 
-  constructor(settings: ClientTransportSettings) {
+  constructor(settings: ClientTransportSettings, requester: PollingRequester = fetchRequest) {
     this.#settings = settings;
+    this.#requester = requester;
   }
 
   get writable(): boolean {
@@ -74,17 +107,17 @@ export class PollingClientTransport implements ClientTransport {
     if (cookie !== undefined) headers.cookie = cookie;
     if (body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
     try {
-      const response = await fetch(`${url("polling")}&t=${(requestCount++).toString(36)}`, {
+      const { status, text, setCookies } = await this.#requester({
         method,
+        url: `${url("polling")}&t=${(requestCount++).toString(36)}`,
         headers,
-        body: body ?? null,
-        credentials: withCredentials ? "include" : "same-origin",
+        body,
+        withCredentials,
         signal: this.#abort.signal,
       });
-      cookies?.store(response.headers.getSetCookie());
-      const text = await response.text();
-      if (response.ok) return text;
-      this.#fail(new Error(`polling ${method} answered ${response.status}: ${text.slice(0, 200)}`));
+      cookies?.store(setCookies);
+      if (status >= 200 && status < 300) return text;
+      this.#fail(new Error(`polling ${method} answered ${status}: ${text.slice(0, 200)}`));
     } catch (error) {
       this.#fail(error as Error);
     }
