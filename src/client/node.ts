@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { NodePollingClientTransport } from "./transports/polling-tls.node.js";
+import { NodePollingClientTransport } from "./transports/polling.node.js";
 import { transportClasses } from "./transports/registry.js";
 import { IpcClientTransport, TcpClientTransport, TlsClientTransport } from "./transports/stream.node.js";
 import { WebSocketClientTransport } from "./transports/websocket.js";

@@ -1,6 +1,7 @@
-// Long-polling in Node with TLS settings (`ca`, a client certificate, or
-// `rejectUnauthorized: false`): the global `fetch` takes none of them, so these
-// requests go through Node's own `https`. Without TLS settings, `fetch` is used.
+// Long-polling in Node goes through Node's own `http` and `https` rather than the
+// global `fetch`: they take the TLS settings (`ca`, a client certificate,
+// `rejectUnauthorized`), which `fetch` cannot, and an aborted request closes its
+// connection instead of leaving a stray one for the server to wait on.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { PollingClientTransport, type PollingRequest, type PollingResponse } from "./polling.js";
@@ -30,7 +31,6 @@ function requestWith(tls: TlsSettings): (request: PollingRequest) => Promise<Pol
 
 export class NodePollingClientTransport extends PollingClientTransport {
   constructor(settings: ClientTransportSettings) {
-    const hasTls = Object.keys(settings.tls).length > 0;
-    super(settings, hasTls ? requestWith(settings.tls) : undefined);
+    super(settings, requestWith(settings.tls));
   }
 }
