@@ -35,6 +35,7 @@ import {
   refuseUpgrade,
 } from "./handshake.js";
 import { Heartbeat } from "./heartbeat.js";
+import { routeRequests } from "./request-routing.js";
 import { headerLines, runMiddlewares, UpgradeResponse, type EngineMiddleware } from "./middleware.js";
 import {
   enginePath,
@@ -98,8 +99,6 @@ export interface StreamFraming {
   /** Largest message of a `line` or `sized` peer. @default 65536 */
   maxMessageBytes?: number | undefined;
 }
-
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** A WebSocket handshake on its way through middleware and hooks. */
 interface PendingUpgrade {
@@ -188,15 +187,10 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     }
     this.#attached.add(server);
     enginePaths.set(server, paths.add(path));
-    const listeners = server.listeners("request") as RequestListener[];
-    server.removeAllListeners("request");
-    server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-      if (pathnameOf(request.url) === path) return this.handleRequest(request, response);
-      if (listeners.length === 0) {
-        response.writeHead(404).end();
-        return;
-      }
-      for (const listener of listeners) listener.call(server, request, response);
+    routeRequests(server, (request, response) => {
+      if (pathnameOf(request.url) !== path) return false;
+      this.handleRequest(request, response);
+      return true;
     });
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const pathname = pathnameOf(request.url);

@@ -12,6 +12,7 @@ import { brotliCompress, constants, gzip } from "node:zlib";
 import { checkOrigin, corsHeaders } from "../engine/cors.js";
 import type { HttpServerLike } from "../engine/engine-server.js";
 import { pathnameOf } from "../engine/handshake.js";
+import { routeRequests } from "../engine/request-routing.js";
 import type { CorsOptions } from "../engine/options.js";
 
 /** The files answered under the server's path: Socket.IO's list, less its msgpack build. */
@@ -144,8 +145,6 @@ function corsFor(
   checkOrigin(request.headers.origin, cors.origin, done);
 }
 
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
-
 const served = new WeakMap<object, Set<string>>();
 
 /**
@@ -160,19 +159,10 @@ export function serveClientFiles(server: HttpServerLike, path: string, cors: Cor
   const paths = served.get(server) ?? new Set<string>();
   if (paths.has(base)) return;
   served.set(server, paths.add(base));
-  const listeners = server.listeners("request") as RequestListener[];
-  const passOn = (request: IncomingMessage, response: ServerResponse): void => {
-    if (listeners.length === 0) {
-      response.writeHead(404).end();
-      return;
-    }
-    for (const listener of listeners) listener.call(server, request, response);
-  };
-  server.removeAllListeners("request");
-  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+  routeRequests(server, (request, response, passOn) => {
     const pathname = pathnameOf(request.url);
     const name = pathname.startsWith(`${base}/`) ? pathname.slice(base.length + 1) : undefined;
-    if (name === undefined || !CLIENT_FILES.has(name)) return passOn(request, response);
+    if (name === undefined || !CLIENT_FILES.has(name)) return false;
     void loadFile(name).then((file) => {
       if (file === undefined) return passOn(request, response);
       corsFor(request, cors, (headers) => {
@@ -183,5 +173,6 @@ export function serveClientFiles(server: HttpServerLike, path: string, cors: Cor
         answer(file, request, response, headers).catch(() => response.destroy());
       });
     });
+    return true;
   });
 }
