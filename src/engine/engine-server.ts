@@ -356,6 +356,10 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
    * answer's headers; a value they set that HTTP cannot carry is dropped and reported.
    */
   #emitHeaders(headers: OutgoingHttpHeaders, request: IncomingMessage, isHandshake: boolean): void {
+    // Every polling request and handshake passes here: without listeners, nothing to check.
+    const hasListeners =
+      this.listenerCount("headers") > 0 || (isHandshake && this.listenerCount("initial_headers") > 0);
+    if (!hasListeners) return;
     if (isHandshake) this.emitReserved("initial_headers", headers, request);
     this.emitReserved("headers", headers, request);
     const error = dropInvalidHeaders(headers);
