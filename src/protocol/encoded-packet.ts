@@ -11,6 +11,8 @@ export const FramingSlot = {
   POLLING: 1,
   STREAM: 2,
   DATAGRAM: 3,
+  /** The plain message a message-mode peer (line, raw, sized) is sent, before its framing. */
+  MESSAGE: 4,
 } as const;
 export type FramingSlot = (typeof FramingSlot)[keyof typeof FramingSlot];
 

@@ -14,7 +14,7 @@
 // as it is; any other event as the JSON of `[event, ...args]`.
 import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
-import type { EncodedPacket } from "../protocol/encoded-packet.js";
+import { FramingSlot, type EncodedPacket } from "../protocol/encoded-packet.js";
 import { EnginePacketType, type EnginePacket } from "../protocol/engine-packet.js";
 import { encodeSocketPacket, PacketType, SocketPacketDecoder, type SocketPacket } from "../protocol/socket-packet.js";
 import type { StreamTransportName } from "./stream.js";
@@ -33,8 +33,17 @@ function isBytes(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array;
 }
 
+const LINE_END = Buffer.from("\n");
+
+function toBuffer(message: string | Uint8Array): Buffer {
+  return typeof message === "string"
+    ? Buffer.from(message)
+    : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+}
+
 /** What the peer receives for one event: the message itself, or `[event, ...args]` as JSON. */
-function render(data: readonly unknown[]): string | Uint8Array {
+function render(packet: SocketPacket): string | Uint8Array {
+  const data = packet.data as readonly unknown[];
   const [event, ...args] = data;
   if (event === "message" && args.length === 1 && (typeof args[0] === "string" || isBytes(args[0]))) return args[0];
   return JSON.stringify(data, (_key, value: unknown) =>
@@ -56,8 +65,17 @@ export class MessageModeTransport extends SocketTransport implements Transport {
   }
 
   sendEncoded(packet: EncodedPacket): void {
-    if (packet.packet !== undefined) return this.#deliver(packet.packet);
-    for (const payload of packet.payloads) this.#sendMessage(payload);
+    const source = packet.packet;
+    if (source === undefined) {
+      for (const payload of packet.payloads) this.#sendMessage(payload);
+    } else if (source.type === PacketType.EVENT) {
+      // A broadcast reaches many peers: its message is rendered once, then framed per peer.
+      let message = packet.framedFor(FramingSlot.MESSAGE) as Buffer | undefined;
+      if (message === undefined) packet.keepFramed(FramingSlot.MESSAGE, (message = toBuffer(render(source))));
+      this.#writeBytes(message);
+    } else {
+      this.#deliver(source);
+    }
   }
 
   sendPacket(packet: EnginePacket): void {
@@ -95,9 +113,9 @@ export class MessageModeTransport extends SocketTransport implements Transport {
     switch (packet.type) {
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT:
-        return this.#write(render(packet.data as unknown[]));
+        return this.#writeBytes(toBuffer(render(packet)));
       case PacketType.CONNECT_ERROR:
-        this.#write(JSON.stringify(["connect_error", packet.data]));
+        this.#writeBytes(toBuffer(JSON.stringify(["connect_error", packet.data])));
         return this.close();
       case PacketType.DISCONNECT:
         return this.close();
@@ -108,20 +126,15 @@ export class MessageModeTransport extends SocketTransport implements Transport {
     }
   }
 
-  #write(message: string | Uint8Array): void {
-    if (this.isReported) return;
-    const bytes =
-      typeof message === "string"
-        ? Buffer.from(message)
-        : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    if (this.#mode === "line") this.enqueue(Buffer.concat([bytes, Buffer.from("\n")]));
-    else if (this.#mode === "raw") this.enqueue(bytes);
-    else {
+  /** Writes one message in this listener's framing. */
+  #writeBytes(bytes: Buffer): void {
+    if (this.#mode === "sized") {
       const length = Buffer.alloc(4);
       length.writeUInt32BE(bytes.length);
       this.enqueue(length);
-      this.enqueue(bytes);
     }
+    this.enqueue(bytes);
+    if (this.#mode === "line") this.enqueue(LINE_END);
   }
 
   protected receive(chunk: Buffer): void {
