@@ -44,18 +44,32 @@ interface Handshake {
   maxPayload: number;
 }
 
+/** Longest delay a timer takes: the heartbeat's `pingInterval + pingTimeout` must fit. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function isDelay(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TIMER_MS / 2;
+}
+
+/** The server's `open` packet, checked: a server's bad values must not become timers or limits. */
 function parseHandshake(data: unknown): Handshake | undefined {
+  let value: Partial<Handshake>;
   try {
-    const value = JSON.parse(String(data)) as Partial<Handshake>;
-    const isValid =
-      typeof value.sid === "string" &&
-      Array.isArray(value.upgrades) &&
-      typeof value.pingInterval === "number" &&
-      typeof value.pingTimeout === "number";
-    return isValid ? ({ maxPayload: 1e6, ...value } as Handshake) : undefined;
+    value = JSON.parse(String(data)) as Partial<Handshake>;
   } catch {
     return undefined;
   }
+  const isValid =
+    typeof value === "object" &&
+    value !== null &&
+    typeof value.sid === "string" &&
+    value.sid.length > 0 &&
+    Array.isArray(value.upgrades) &&
+    value.upgrades.every((name) => typeof name === "string") &&
+    isDelay(value.pingInterval) &&
+    isDelay(value.pingTimeout) &&
+    (value.maxPayload === undefined || (Number.isInteger(value.maxPayload) && value.maxPayload > 0));
+  return isValid ? ({ maxPayload: 1e6, ...value } as Handshake) : undefined;
 }
 
 /** The UTF-8 length of `text`: what it weighs in a request body, against the server's limit. */

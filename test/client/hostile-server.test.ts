@@ -1,0 +1,58 @@
+// The client against servers that send a bad `open` packet: each is a connect_error
+// ("invalid handshake"), never a timer built from the server's numbers.
+import assert from "node:assert/strict";
+import { createServer, type AddressInfo, type Server as NetServer, type Socket as NetSocket } from "node:net";
+import { afterEach, describe, it } from "node:test";
+import { io, type ConnectError } from "../../src/client/node.js";
+import { encodeStreamFrame } from "../../src/protocol/stream-frame.js";
+import { once } from "../helpers/client-peers.js";
+
+const servers: NetServer[] = [];
+const sockets: NetSocket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** A TCP server that answers every connection with `open` as given. */
+async function serverSaying(open: string): Promise<string> {
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on("error", () => undefined);
+    socket.write(encodeStreamFrame(open));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("a server's bad open packet", () => {
+  const good = { sid: "abc", upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1000000 };
+  for (const [name, open] of [
+    ["not JSON", "0{nope"],
+    ["JSON null", "0null"],
+    ["no sid", `0${JSON.stringify({ ...good, sid: undefined })}`],
+    ["an empty sid", `0${JSON.stringify({ ...good, sid: "" })}`],
+    ["a negative pingInterval", `0${JSON.stringify({ ...good, pingInterval: -1 })}`],
+    ["a pingTimeout as text", `0${JSON.stringify({ ...good, pingTimeout: "20000" })}`],
+    ["a pingInterval past any timer", `0${JSON.stringify({ ...good, pingInterval: 2 ** 40 })}`],
+    ["upgrades that are not names", `0${JSON.stringify({ ...good, upgrades: [1] })}`],
+    ["a maxPayload of 0", `0${JSON.stringify({ ...good, maxPayload: 0 })}`],
+  ] as const) {
+    it(`is a connect_error: ${name}`, async () => {
+      const socket = io(await serverSaying(open), { forceNew: true, reconnection: false, timeout: 3000 });
+      const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
+      assert.equal(error.message, "invalid handshake");
+      assert.equal(socket.connected, false);
+      socket.io.close();
+    });
+  }
+
+  it("a valid one is accepted (the same server, a good packet)", async () => {
+    const socket = io(await serverSaying(`0${JSON.stringify(good)}`), { forceNew: true, reconnection: false });
+    await once(socket.io, "open", 3000);
+    assert.equal(socket.io.engine?.id, "abc");
+    socket.io.close();
+  });
+});
