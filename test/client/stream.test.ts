@@ -103,6 +103,6 @@ describe("enchufe server over https, the client trusting a private CA", () => {
     const socket = io(url, { transports: ["polling"], forceNew: true, reconnection: false });
     clients.push(socket);
     const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
-    assert.match(error.message, /certificate|fetch failed/);
+    assert.match(error.message, /certificate/);
   });
 });

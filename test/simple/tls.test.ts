@@ -57,6 +57,7 @@ describe("tls-server.mjs and tls-client.mjs", () => {
     });
     const anonymous = await runExample("tls-client.mjs", [server.url, file("ca.crt")]);
     assert.equal(anonymous.code, 1);
+    assert.match(anonymous.stderr, /tls client: .*certificate required/);
     assert.deepEqual(anonymous.stdout, []);
     const known = await runExample("tls-client.mjs", [server.url, file("ca.crt"), "me"], {
       TLS_KEY: file("client.key"),
@@ -73,13 +74,14 @@ describe("wss:// and https://", () => {
     cert: readFileSync(file("server.crt")),
   });
 
-  // https:// with `transports: ["websocket"]`: the Node client's long-polling (fetch) does not take `ca` yet.
+  // https:// is Socket.IO's default: long-polling first (Node's https, with `ca`), then the upgrade.
   const cases: [string, SimpleConnectOptions][] = [
     ["wss", {}],
-    ["https", { transports: ["websocket"] }],
+    ["https", {}],
+    ["https", { transports: ["polling"] }],
   ];
   for (const [scheme, clientOptions] of cases) {
-    it(`${scheme}:// serves and connects with key, cert and ca`, async () => {
+    it(`${scheme}:// serves and connects with key, cert and ca (${JSON.stringify(clientOptions)})`, async () => {
       const server = track(await listen(`${scheme}://127.0.0.1:0`, serverTls()));
       assert.match(server.url, new RegExp(`^${scheme}://127\\.0\\.0\\.1:[1-9]\\d*$`));
       const ca = readFileSync(file("ca.crt"));
@@ -90,7 +92,7 @@ describe("wss:// and https://", () => {
       accepted.write("de vuelta");
       assert.equal(await conn.read({ timeout: 2000 }), "de vuelta");
       const other = readFileSync(file("stranger.crt"));
-      await assert.rejects(connect(server.url, { ...clientOptions, ca: other, timeout: 3000 }));
+      await assert.rejects(connect(server.url, { ...clientOptions, ca: other, timeout: 3000 }), /certificate/);
     });
   }
 });

@@ -58,7 +58,12 @@ export class WebSocketClientTransport implements ClientTransport {
       this.owner?.onTransportPacket(packet);
     };
     socket.onclose = () => this.#end("transport close");
-    socket.onerror = () => this.#end("transport error", new Error("websocket error"));
+    // `ws` says why (a certificate, a refused connection); browsers keep it to themselves.
+    socket.onerror = (event) => {
+      const { message, error } = event as { message?: string; error?: unknown };
+      const description = message === undefined || message === "" ? "websocket error" : `websocket error: ${message}`;
+      this.#end("transport error", new Error(description, { cause: error }));
+    };
   }
 
   send(packets: readonly EnginePacket[]): void {
