@@ -68,6 +68,8 @@ export interface EngineServerEvents {
   initial_headers: (headers: OutgoingHttpHeaders, request: IncomingMessage) => void;
   /** The headers of every answer: polling GETs and POSTs, handshakes included, and 101s. */
   headers: (headers: OutgoingHttpHeaders, request: IncomingMessage) => void;
+  /** A listener of the engine failed, or set a header HTTP cannot carry; without `error` listeners, a process warning. */
+  error: (error: unknown) => void;
 }
 
 /** Removes the header values HTTP cannot carry (a line break, say); returns why the first was. */

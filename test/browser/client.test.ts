@@ -172,6 +172,8 @@ describe("the client bundles in Chromium", { skip, timeout: 120_000 }, () => {
     const [bytesAtPage] = await page!.evaluate(() => (window as unknown as PageGlobals).log.bytes);
     assert.deepEqual(bytesAtPage!.values, [9, 8, 7, 0, 255]);
     if (binaryType !== undefined) assert.equal(bytesAtPage!.type, binaryType);
+    // Still on the same transports after every exchange: a polling-only page never upgraded late.
+    assert.deepEqual(await page!.evaluate(() => (window as unknown as PageGlobals).log.transports), transports);
     assert.deepEqual(pageErrors, []);
   }
 

@@ -92,7 +92,7 @@ for (const transports of [undefined, ["websocket" as const], ["tcp" as const]]) 
         assert.equal(delays.length, expected.length);
         delays.forEach((measured, i) => {
           assert.ok(
-            measured >= expected[i]! - 5 && measured < expected[i]! + 100,
+            measured >= expected[i]! - 5 && measured < expected[i]! + 200, // timers run late on a busy machine, never early
             `attempt ${i + 1}: ${Math.round(measured)} ms, expected ${expected[i]}; all: ${delays.map(Math.round).join(", ")}`,
           );
         });
@@ -111,7 +111,7 @@ for (const transports of [undefined, ["websocket" as const], ["tcp" as const]]) 
 
     it("closing a connection that is still opening leaves nothing behind", async () => {
       const port = await startSilentServer();
-      const socket = client(setup, `http://127.0.0.1:${port}`, { timeout: 150, reconnection: true });
+      const socket = client(setup, `http://127.0.0.1:${port}`, { timeout: 500, reconnection: true });
       const managerErrors = record(socket.io, "error");
       const attempts = record(socket.io, "reconnect_attempt");
       const connectErrors = record(socket, "connect_error");
@@ -119,7 +119,7 @@ for (const transports of [undefined, ["websocket" as const], ["tcp" as const]]) 
       assert.equal(socket.io.readyState, "opening");
       socket.disconnect();
       assert.equal(socket.io.readyState, "closed");
-      await delay(300); // past `timeout`
+      await delay(600); // past `timeout`
       assert.deepEqual(managerErrors, []);
       assert.deepEqual(attempts, []);
       assert.deepEqual(connectErrors, []);

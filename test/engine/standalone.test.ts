@@ -365,15 +365,15 @@ describe("connection_error", () => {
 describe("heartbeats", () => {
   for (const transport of ["polling", "websocket"] as const) {
     it(`keep an idle ${transport} session open past several ping timeouts`, async () => {
-      const running = await listening({ pingInterval: 50, pingTimeout: 100 });
+      const running = await listening({ pingInterval: 50, pingTimeout: 250 });
       const { socket, session } = await open(running, { transports: [transport] });
       let heartbeats = 0;
       let closes = 0;
       session.on("heartbeat", () => heartbeats++);
       session.on("close", () => closes++);
       socket.on("close", () => closes++);
-      // Six answered pings take at least 300 ms: twice what a client may wait for a ping (150 ms).
-      await until(() => heartbeats >= 6, 3000);
+      // Fifteen answered pings take at least 750 ms: more than twice what a client may wait for a ping (300 ms).
+      await until(() => heartbeats >= 15, 5000);
       assert.equal(closes, 0);
       assert.equal(session.readyState, "open");
       assert.equal(socket.readyState, "open");

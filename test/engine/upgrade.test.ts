@@ -136,11 +136,15 @@ describe("upgrade probe", () => {
 
   it("emits upgrading on the session when the client probes", async () => {
     const fixture = await setup();
-    const upgrading = once(fixture.peer.socket.conn, "upgrading", 2000);
+    let upgradingEvents = 0;
+    fixture.peer.socket.conn.on("upgrading", () => upgradingEvents++);
     const ws = await openUpgrade(fixture);
     assert.equal(fixture.peer.socket.conn.upgrading, true);
+    assert.equal(upgradingEvents, 0, "not on the WebSocket handshake: on the probe");
+    const upgrading = once(fixture.peer.socket.conn, "upgrading", 2000);
     await probe(ws);
     await upgrading;
+    assert.equal(upgradingEvents, 1);
   });
 });
 
@@ -278,21 +282,21 @@ describe("aborted upgrades", () => {
   }
 
   it("closes a WebSocket that does not send 5 within upgradeTimeout, and the session keeps polling", async () => {
-    const fixture = await setup({ upgradeTimeout: 100 });
+    const fixture = await setup({ upgradeTimeout: 300 });
     const started = Date.now();
     const ws = await openUpgrade(fixture);
     await probe(ws);
     assert.equal((await fixture.peer.client.get().within(1000)).text, "6");
     await within(ws.closed, 2000, "the close of the WebSocket");
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 90, `closed after ${elapsed} ms, before upgradeTimeout`);
+    assert.ok(elapsed >= 290, `closed after ${elapsed} ms, before upgradeTimeout`);
     await until(() => !fixture.peer.socket.conn.upgrading, 2000);
     await assertGetHeld(fixture.peer);
     await assertStillPolling(fixture);
   });
 
   it("closes a WebSocket that never probes within upgradeTimeout", async () => {
-    const fixture = await setup({ upgradeTimeout: 100 });
+    const fixture = await setup({ upgradeTimeout: 300 });
     const ws = await openUpgrade(fixture);
     await within(ws.closed, 2000, "the close of the WebSocket");
     await assertStillPolling(fixture);

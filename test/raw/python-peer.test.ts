@@ -49,7 +49,7 @@ function runPeer(port: number): Promise<Run> {
 describe("examples/python/enchufe_peer.py", () => {
   it("joins with auth, gets its ack, answers pings, receives a broadcast and leaves", { skip }, async () => {
     // Pings every 50 ms, news after 300 ms: the peer must answer several pings to hear it.
-    const io = rawServer({ pingInterval: 50, pingTimeout: 100 });
+    const io = rawServer({ pingInterval: 50, pingTimeout: 400 });
     const listener = await io.listen("tcp://127.0.0.1:0");
     const port = Number(/:(\d+)$/.exec(listener.url)![1]);
     const seen: { auth?: unknown; transport?: string; hello?: unknown[]; pongs: number; reasons: string[] } = {

@@ -92,7 +92,7 @@ export function disconnectSuite(setup: Setup): void {
     }
 
     it("answers pings: a connection with a short heartbeat stays up", async () => {
-      const { client, socket } = await pair(setup, {}, { pingInterval: 50, pingTimeout: 100 });
+      const { client, socket } = await pair(setup, {}, { pingInterval: 50, pingTimeout: 400 });
       const pings = record(client.io, "ping");
       const disconnects = record(client, "disconnect");
       await delay(300);
