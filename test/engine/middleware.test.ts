@@ -7,25 +7,19 @@ import { afterEach, describe, it } from "node:test";
 import express from "express";
 import session from "express-session";
 import type { Socket } from "../../src/index.js";
-import { closeAll, connect, connected, once, startServer, useClientTransports } from "../helpers/peers.js";
+import { connect, connected, once, startServer, useClientTransports } from "../helpers/peers.js";
 import {
+  assertRefused,
+  cleanUpPollingTest,
   call,
-  closePollingClients,
-  destroyPolling,
   packetsOf,
   pollingHandshake,
   WebSocketPeer,
-  type HttpAnswer,
 } from "../helpers/polling.js";
-import { destroyRawTcp, exchange, parseResponse, upgradeRequest } from "../helpers/raw-tcp.js";
+import { exchange, parseResponse, upgradeRequest } from "../helpers/raw-tcp.js";
 
 useClientTransports(undefined); // socket.io-client's defaults: polling, then the upgrade
-afterEach(async () => {
-  await closePollingClients();
-  destroyPolling();
-  destroyRawTcp();
-  await closeAll();
-});
+afterEach(cleanUpPollingTest);
 
 declare module "express-session" {
   interface SessionData {
@@ -34,12 +28,6 @@ declare module "express-session" {
 }
 
 const HANDSHAKE = "EIO=4&transport=polling";
-
-function assertBadRequest(answer: HttpAnswer | { status: number; body: string }): void {
-  assert.equal(answer.status, 400);
-  const body = "text" in answer ? answer.text : answer.body;
-  assert.deepEqual(JSON.parse(body), { code: 3, message: "Bad request" });
-}
 
 describe("engine.use() with express-session", () => {
   for (const transports of [undefined, ["polling"], ["websocket"]] as const) {
@@ -114,7 +102,7 @@ describe("engine.use()", () => {
     io.engine.use((_request, _response, next) => next(new Error("no entry")));
     const errors = [] as { code: number; message: string }[];
     io.engine.on("connection_error", ({ code, message }) => errors.push({ code, message }));
-    assertBadRequest(await call(port, HANDSHAKE).within());
+    assertRefused(await call(port, HANDSHAKE).within());
     assert.deepEqual(errors, [{ code: 3, message: "Bad request" }]);
     assert.equal(io.engine.clientsCount, 0);
   });
@@ -126,7 +114,7 @@ describe("engine.use()", () => {
       if (isFailing) throw new Error("bug in middleware");
       next();
     });
-    assertBadRequest(await call(port, HANDSHAKE).within());
+    assertRefused(await call(port, HANDSHAKE).within());
     isFailing = false;
     const { open } = await pollingHandshake(port);
     assert.equal(typeof open.sid, "string");
@@ -136,7 +124,7 @@ describe("engine.use()", () => {
     const { io, port } = await startServer();
     io.engine.use((request, _response, next) => next(request.headers.upgrade ? new Error("no WebSocket") : undefined));
     const { data } = await exchange(port, upgradeRequest("/socket.io/?EIO=4&transport=websocket"));
-    assertBadRequest(parseResponse(data));
+    assertRefused(parseResponse(data));
     const { open } = await pollingHandshake(port);
     assert.equal(typeof open.sid, "string", "polling still passes");
   });
@@ -177,7 +165,7 @@ describe("engine.use()", () => {
     });
     const { data } = await exchange(port, upgradeRequest("/socket.io/?EIO=4&transport=websocket"));
     const answer = parseResponse(data);
-    assertBadRequest(answer);
+    assertRefused(answer);
     assert.equal(answer.headers["set-cookie"], undefined);
   });
 });

@@ -9,11 +9,13 @@ import { afterEach, describe, it } from "node:test";
 import { gunzipSync, inflateSync } from "node:zlib";
 import type { ServerOptions, Socket } from "../../src/index.js";
 import { within } from "../helpers/honest-peer.js";
-import { closeAll, delay, once, startServer, until, type TestServer } from "../helpers/peers.js";
+import { delay, once, startServer, until, type TestServer } from "../helpers/peers.js";
 import {
+  assertRefused,
+  assertStillPolling,
+  cleanUpPollingTest,
+  heldGet,
   call,
-  closePollingClients,
-  destroyPolling,
   joinPolling,
   packetsOf,
   pollingHandshake,
@@ -24,30 +26,11 @@ import {
   type HttpCall,
   type PollingPeer,
 } from "../helpers/polling.js";
-import { destroyRawTcp, exchange, openTcp, parseResponse, upgradeRequest } from "../helpers/raw-tcp.js";
+import { exchange, openTcp, parseResponse, upgradeRequest } from "../helpers/raw-tcp.js";
 
-afterEach(async () => {
-  await closePollingClients();
-  destroyPolling();
-  destroyRawTcp();
-  await closeAll();
-});
+afterEach(cleanUpPollingTest);
 
 const HANDSHAKE = "EIO=4&transport=polling";
-
-/** Checks an engine.io refusal: the status and the JSON body `{ code, message }`. */
-function assertRefused(answer: HttpAnswer, code: number, message: string, status = 400): void {
-  assert.equal(answer.status, status, `status of ${answer.text}`);
-  assert.match(String(answer.headers["content-type"]), /^application\/json/);
-  assert.deepEqual(JSON.parse(answer.text), { code, message });
-}
-
-/** Holds a GET and waits until the server has it (the transport is writable only then). */
-async function heldGet(peer: PollingPeer): Promise<HttpCall> {
-  const get = peer.client.get();
-  await until(() => peer.socket.conn.transport.writable, 2000);
-  return get;
-}
 
 /** The socket's disconnect reason, within 2 s. */
 function reasonOf(peer: PollingPeer): Promise<string> {
@@ -64,16 +47,6 @@ async function packetsUntilClose(peer: PollingPeer, get: HttpCall): Promise<stri
   const packets = packetsOf(answer.text);
   for (let more = 0; more < 3 && packets.at(-1) !== "1"; more++) packets.push(...(await peer.client.next()));
   return packets;
-}
-
-/** Sends an event by POST and receives one back by GET: the session still works. */
-async function assertStillPolling(peer: PollingPeer): Promise<void> {
-  const received = once<[number]>(peer.socket, "check", 2000);
-  assert.equal((await peer.client.post('42["check",1]')).text, "ok");
-  assert.deepEqual(await received, [1]);
-  peer.socket.emit("checked", 2);
-  assert.deepEqual(await peer.client.next(), ['42["checked",2]']);
-  assert.deepEqual(peer.reasons, []);
 }
 
 describe("polling handshake", () => {

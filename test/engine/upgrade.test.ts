@@ -7,27 +7,22 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { ServerOptions } from "../../src/index.js";
 import { within } from "../helpers/honest-peer.js";
-import { closeAll, delay, once, startServer, until, type TestServer } from "../helpers/peers.js";
+import { delay, once, startServer, until, type TestServer } from "../helpers/peers.js";
 import {
+  assertRefused,
+  assertStillPolling,
+  cleanUpPollingTest,
+  heldGet,
   call,
-  closePollingClients,
   connectionCount,
-  destroyPolling,
   joinPolling,
   pollingHandshake,
   WebSocketPeer,
-  type HttpAnswer,
-  type HttpCall,
   type PollingPeer,
 } from "../helpers/polling.js";
-import { destroyRawTcp, exchange, parseResponse, upgradeRequest } from "../helpers/raw-tcp.js";
+import { exchange, parseResponse, upgradeRequest } from "../helpers/raw-tcp.js";
 
-afterEach(async () => {
-  await closePollingClients();
-  destroyPolling();
-  destroyRawTcp();
-  await closeAll();
-});
+afterEach(cleanUpPollingTest);
 
 interface Fixture {
   server: TestServer;
@@ -58,19 +53,6 @@ async function completeUpgrade(ws: WebSocketPeer, session: object): Promise<void
   await upgraded;
 }
 
-/** Holds a GET and waits until the server has it (the transport is writable only then). */
-async function heldGet(peer: PollingPeer): Promise<HttpCall> {
-  const get = peer.client.get();
-  await until(() => peer.socket.conn.transport.writable, 2000);
-  return get;
-}
-
-/** Checks an engine.io refusal: 400 and the JSON body `{ code, message }`. */
-function assertBadRequest(answer: HttpAnswer | { status: number; body: string }, code = 3, message = "Bad request") {
-  assert.equal(answer.status, 400);
-  assert.deepEqual(JSON.parse("text" in answer ? answer.text : answer.body), { code, message });
-}
-
 /** Sends an upgrade request for the session by hand and returns the parsed answer. */
 async function rawUpgrade(fixture: Fixture): Promise<ReturnType<typeof parseResponse> & { closedByServer: boolean }> {
   const target = `/socket.io/?EIO=4&transport=websocket&sid=${fixture.peer.client.sid}`;
@@ -78,16 +60,11 @@ async function rawUpgrade(fixture: Fixture): Promise<ReturnType<typeof parseResp
   return { ...parseResponse(data), closedByServer };
 }
 
-/** Sends an event by POST and receives one back by GET: the session still polls. */
-async function assertStillPolling({ server, peer }: Fixture): Promise<void> {
+/** The session is on polling, not upgrading, and still works over it. */
+async function assertStillOnPolling({ server, peer }: Fixture): Promise<void> {
   assert.equal(peer.socket.conn.transport.name, "polling");
   assert.equal(peer.socket.conn.upgrading, false);
-  const received = once<[number]>(peer.socket, "check", 2000);
-  assert.equal((await peer.client.post('42["check",1]')).text, "ok");
-  assert.deepEqual(await received, [1]);
-  peer.socket.emit("checked", 2);
-  assert.deepEqual(await peer.client.next(), ['42["checked",2]']);
-  assert.deepEqual(peer.reasons, []);
+  await assertStillPolling(peer);
   assert.equal(server.io.engine.clientsCount, 1);
 }
 
@@ -210,8 +187,8 @@ describe("upgrade refusals", () => {
     const ws = await openUpgrade(fixture);
     await probe(ws);
     await completeUpgrade(ws, fixture.peer.socket.conn);
-    assertBadRequest(await fixture.peer.client.get().within());
-    assertBadRequest(await fixture.peer.client.post("3"));
+    assertRefused(await fixture.peer.client.get().within());
+    assertRefused(await fixture.peer.client.post("3"));
     assert.equal(fixture.peer.socket.connected, true, "refusing stray polling requests leaves the session open");
   });
 
@@ -221,7 +198,7 @@ describe("upgrade refusals", () => {
     await probe(ws);
     await completeUpgrade(ws, fixture.peer.socket.conn);
     const answer = await rawUpgrade(fixture);
-    assertBadRequest(answer);
+    assertRefused(answer);
     assert.equal(answer.closedByServer, true);
     fixture.peer.socket.emit("still", "there");
     assert.equal(await ws.next(), '42["still","there"]');
@@ -231,7 +208,7 @@ describe("upgrade refusals", () => {
     const fixture = await setup();
     const ws = await openUpgrade(fixture);
     const answer = await rawUpgrade(fixture);
-    assertBadRequest(answer);
+    assertRefused(answer);
     assert.equal(answer.closedByServer, true);
     await probe(ws);
     await completeUpgrade(ws, fixture.peer.socket.conn);
@@ -245,7 +222,7 @@ describe("upgrade refusals", () => {
     const target = `/socket.io/?EIO=4&transport=websocket&sid=${client.sid}`;
     const { data, closedByServer } = await exchange(server.port, upgradeRequest(target), 2000);
     const answer = parseResponse(data);
-    assertBadRequest(answer);
+    assertRefused(answer);
     assert.equal(closedByServer, true);
     assert.equal(server.io.engine.sessions.get(client.sid)?.transport.name, "polling");
   });
@@ -253,8 +230,8 @@ describe("upgrade refusals", () => {
   it("refuses a polling GET with transport=websocket and the sid of a polling session", async () => {
     const fixture = await setup();
     const answer = await call(fixture.server.port, `EIO=4&transport=websocket&sid=${fixture.peer.client.sid}`).within();
-    assertBadRequest(answer);
-    await assertStillPolling(fixture);
+    assertRefused(answer);
+    await assertStillOnPolling(fixture);
   });
 });
 
@@ -277,7 +254,7 @@ describe("aborted upgrades", () => {
       await until(() => !fixture.peer.socket.conn.upgrading, 2000);
       assert.deepEqual(early, [], "a packet of an aborted upgrade must not reach the application");
       await assertGetHeld(fixture.peer);
-      await assertStillPolling(fixture);
+      await assertStillOnPolling(fixture);
     });
   }
 
@@ -292,14 +269,14 @@ describe("aborted upgrades", () => {
     assert.ok(elapsed >= 290, `closed after ${elapsed} ms, before upgradeTimeout`);
     await until(() => !fixture.peer.socket.conn.upgrading, 2000);
     await assertGetHeld(fixture.peer);
-    await assertStillPolling(fixture);
+    await assertStillOnPolling(fixture);
   });
 
   it("closes a WebSocket that never probes within upgradeTimeout", async () => {
     const fixture = await setup({ upgradeTimeout: 300 });
     const ws = await openUpgrade(fixture);
     await within(ws.closed, 2000, "the close of the WebSocket");
-    await assertStillPolling(fixture);
+    await assertStillOnPolling(fixture);
   });
 
   it("leaves no open socket after an upgrade abandoned by the client, and holds GETs again", async () => {
@@ -319,7 +296,7 @@ describe("aborted upgrades", () => {
     }
     assert.equal(server.io.engine.clientsCount, 1);
     await assertGetHeld(peer);
-    await assertStillPolling(fixture);
+    await assertStillOnPolling(fixture);
   });
 
   it("accepts a new upgrade after an aborted one", async () => {

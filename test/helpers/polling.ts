@@ -2,11 +2,13 @@
 // per request: `agent: false`), and a WebSocket peer for the upgrade that exposes
 // the 101 answer. Everything opened here is destroyed by destroyPolling(), which a
 // test file runs in afterEach, before closeAll().
+import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { WebSocket } from "ws";
 import type { Socket } from "../../src/index.js";
-import { once, type TestServer } from "./peers.js";
+import { closeAll, once, until, type TestServer } from "./peers.js";
+import { destroyRawTcp } from "./raw-tcp.js";
 
 /** The Socket.IO path, as clients send it. */
 export const SOCKET_IO_PATH = "/socket.io/";
@@ -262,4 +264,40 @@ export function destroyPolling(): void {
   requests.clear();
   for (const ws of websockets) ws.terminate();
   websockets.clear();
+}
+
+/** What a test file of polling by hand runs after each test: polling sessions, then everything else it opened. */
+export async function cleanUpPollingTest(): Promise<void> {
+  await closePollingClients();
+  destroyPolling();
+  destroyRawTcp();
+  await closeAll();
+}
+
+/** Holds a GET and waits until the server has it (the transport is writable only then). */
+export async function heldGet(peer: PollingPeer): Promise<HttpCall> {
+  const get = peer.client.get();
+  await until(() => peer.socket.conn.transport.writable, 2000);
+  return get;
+}
+
+/** An answer as `call()` gives it, or as raw-tcp's parseResponse() does. */
+type AnyAnswer = HttpAnswer | { status: number; headers: Record<string, string>; body: string };
+
+/** Checks an engine.io refusal: the status, a JSON content type and the body `{ code, message }`. */
+export function assertRefused(answer: AnyAnswer, code = 3, message = "Bad request", status = 400): void {
+  const text = "text" in answer ? answer.text : answer.body;
+  assert.equal(answer.status, status, `status of ${text}`);
+  assert.match(String(answer.headers["content-type"]), /^application\/json/);
+  assert.deepEqual(JSON.parse(text), { code, message });
+}
+
+/** Sends an event by POST and receives one back by GET: the session still works, and has not closed. */
+export async function assertStillPolling(peer: PollingPeer): Promise<void> {
+  const received = once<[number]>(peer.socket, "check", 2000);
+  assert.equal((await peer.client.post('42["check",1]')).text, "ok");
+  assert.deepEqual(await received, [1]);
+  peer.socket.emit("checked", 2);
+  assert.deepEqual(await peer.client.next(), ['42["checked",2]']);
+  assert.deepEqual(peer.reasons, []);
 }
