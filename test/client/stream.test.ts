@@ -1,7 +1,7 @@
-// enchufe/client over tls:// against enchufe's raw TLS listener: a smoke test (the
-// shared suites run over tcp and ipc in enchufe-server.test.ts; TLS is the same
-// stream transport with a handshake in front). The certificates are made here, at
-// run time (test/helpers/certificates.ts).
+// enchufe/client over TLS against enchufe: tls:// (the shared suites run over tcp
+// and ipc in enchufe-server.test.ts; TLS is the same stream transport with a
+// handshake in front) and https:// with a private CA on each transport. The
+// certificates are made once, at run time (test/helpers/certificates.ts).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,42 +9,45 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
-import { io, type ConnectError, type Socket } from "../../src/client/node.js";
+import { io, type ClientOptions, type ConnectError, type Socket } from "../../src/client/node.js";
 import { Server } from "../../src/index.js";
 import { makeCertificates, type Certificates } from "../helpers/certificates.js";
 import { nextConnection, once, until, withTimeout } from "../helpers/client-peers.js";
 
+let dir: string;
+let certificates: Certificates;
+const clients: Socket[] = [];
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "enchufe-tls-"));
+  certificates = makeCertificates(dir);
+});
+afterEach(() => {
+  for (const socket of clients.splice(0)) socket.io.close();
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Our client, without reconnection; closed after each test. */
+function tlsClient(url: string, options: ClientOptions = {}): Socket {
+  const socket = io(url, { forceNew: true, reconnection: false, ...options });
+  clients.push(socket);
+  return socket;
+}
+
 describe("enchufe server, transports: tls (smoke)", () => {
-  let dir: string;
-  let certificates: Certificates;
   let server: Server;
   let url: string;
-  const clients: Socket[] = [];
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "enchufe-tls-"));
-    certificates = makeCertificates(dir);
     server = new Server();
     url = (await server.listen("tls://127.0.0.1:0", { key: certificates.serverKey, cert: certificates.serverCert }))
       .url;
   });
-  afterEach(() => {
-    for (const socket of clients.splice(0)) socket.io.close();
-  });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  function tlsClient(options: { ca?: string } = {}): Socket {
-    const socket = io(url, { forceNew: true, reconnection: false, ...options });
-    clients.push(socket);
-    return socket;
-  }
+  after(() => server.close());
 
   it("with the CA: connects on 'tls' on both sides, and exchanges an acknowledgement", async () => {
     const serverSide = withTimeout(nextConnection(server), "connection");
-    const socket = tlsClient({ ca: certificates.ca });
+    const socket = tlsClient(url, { ca: certificates.ca });
     await once(socket, "connect", 3000);
     const peer = await serverSide;
     assert.equal(socket.id, peer.id);
@@ -55,7 +58,7 @@ describe("enchufe server, transports: tls (smoke)", () => {
   });
 
   it("without the CA: connect_error, as rejectUnauthorized is on by default", async () => {
-    const socket = tlsClient();
+    const socket = tlsClient(url);
     const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
     assert.ok(error instanceof Error);
     assert.match(error.message, /certificate/);
@@ -65,32 +68,20 @@ describe("enchufe server, transports: tls (smoke)", () => {
 });
 
 describe("enchufe server over https, the client trusting a private CA", () => {
-  let dir: string;
-  let certificates: Certificates;
   let server: Server;
   let url: string;
-  const clients: Socket[] = [];
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "enchufe-https-"));
-    certificates = makeCertificates(dir);
     const httpsServer = createHttpsServer({ key: certificates.serverKey, cert: certificates.serverCert });
     server = new Server(httpsServer);
     await new Promise<void>((resolve) => httpsServer.listen(0, "127.0.0.1", resolve));
     url = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}`;
   });
-  afterEach(() => {
-    for (const socket of clients.splice(0)) socket.io.close();
-  });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => server.close());
 
   for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]] as const) {
     it(`with ca, connects over ${transports.join(" then ")} and exchanges an acknowledgement`, async () => {
-      const socket = io(url, { ca: certificates.ca, transports: [...transports], forceNew: true, reconnection: false });
-      clients.push(socket);
+      const socket = tlsClient(url, { ca: certificates.ca, transports: [...transports] });
       await once(socket, "connect", 3000);
       const [peer] = [...server.sockets.sockets.values()].filter((candidate) => candidate.id === socket.id);
       peer!.on("double", (n: number, ack: (value: number) => void) => ack(n * 2));
@@ -100,8 +91,7 @@ describe("enchufe server over https, the client trusting a private CA", () => {
   }
 
   it("without ca, polling fails the certificate check: connect_error", async () => {
-    const socket = io(url, { transports: ["polling"], forceNew: true, reconnection: false });
-    clients.push(socket);
+    const socket = tlsClient(url, { transports: ["polling"] });
     const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
     assert.match(error.message, /certificate/);
   });

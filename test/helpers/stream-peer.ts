@@ -28,14 +28,9 @@ export interface StreamPeerOptions {
   timeoutMs?: number;
 }
 
-/** The server's `open` packet. */
-export interface OpenPacket {
-  sid: string;
-  upgrades: string[];
-  pingInterval: number;
-  pingTimeout: number;
-  maxPayload: number;
-}
+import type { OpenPacket } from "./polling.js";
+
+export type { OpenPacket };
 
 /** A Socket.IO packet received, its attachments put back in place of their placeholders. */
 export interface ReceivedPacket {

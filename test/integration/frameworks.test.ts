@@ -17,23 +17,11 @@ import {
   type HttpAnswer,
   type WebApp,
 } from "../helpers/frameworks.js";
+import { within } from "../helpers/honest-peer.js";
 import { delay, once, until } from "../helpers/peers.js";
 
 type Cleanup = () => Promise<void> | void;
 const cleanups: Cleanup[] = [];
-
-/** Resolves with `promise`, or rejects once `ms` have passed without it settling. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 afterEach(async () => {
   // Clients first, then enchufe, then the applications; a step that hangs must not hold the next.

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { ArgumentError, ErrorCode, TimeoutError, type Socket } from "../../src/index.js";
 import { connect, listen, type Connection, type Message, type SimpleServer } from "../../src/simple/index.js";
+import { until } from "../helpers/peers.js";
 import { cleanup, freePort, plainPeer, tempDir, track } from "./helpers.js";
 
 afterEach(cleanup);
@@ -22,14 +23,6 @@ async function pair(
   const client = track(await connect(server.url, { timeout: 3000 }));
   const peer = track((await server.accept())!);
   return { server, client, peer };
-}
-
-async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe("read()", () => {
