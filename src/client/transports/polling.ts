@@ -3,7 +3,12 @@
 // carries what the client has, each body a `\x1e`-joined payload.
 import { type EnginePacket } from "../../protocol/engine-packet.js";
 import { decodeEnginePayload, encodeEnginePayload } from "../../protocol/engine-payload.js";
-import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
+import {
+  requestHeaders,
+  type ClientTransport,
+  type ClientTransportOwner,
+  type ClientTransportSettings,
+} from "./transport.js";
 
 let requestCount = 0;
 
@@ -101,10 +106,8 @@ export class PollingClientTransport implements ClientTransport {
 
   /** One request; its body text, or undefined once the transport failed or closed. */
   async #request(method: "GET" | "POST", body?: string): Promise<string | undefined> {
-    const { url, extraHeaders, withCredentials, cookies } = this.#settings;
-    const headers: Record<string, string> = { ...extraHeaders };
-    const cookie = cookies?.header();
-    if (cookie !== undefined) headers.cookie = cookie;
+    const { url, withCredentials, cookies } = this.#settings;
+    const headers = requestHeaders(this.#settings);
     if (body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
     try {
       const { status, text, setCookies } = await this.#requester({

@@ -61,3 +61,11 @@ export interface ClientTransport {
   /** Ends the transport without telling its owner. */
   close(): void;
 }
+
+/** The headers of a request to the server: `extraHeaders`, and the cookies Node's jar keeps. */
+export function requestHeaders(settings: ClientTransportSettings): Record<string, string> {
+  const headers: Record<string, string> = { ...settings.extraHeaders };
+  const cookie = settings.cookies?.header();
+  if (cookie !== undefined) headers.cookie = cookie;
+  return headers;
+}

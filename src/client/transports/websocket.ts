@@ -3,7 +3,12 @@
 // Engine.IO packet per frame; binary messages travel as binary frames.
 import { WebSocket as WebSocketImpl } from "ws";
 import { decodeEnginePacket, encodeEnginePacket, type EnginePacket } from "../../protocol/engine-packet.js";
-import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
+import {
+  requestHeaders,
+  type ClientTransport,
+  type ClientTransportOwner,
+  type ClientTransportSettings,
+} from "./transport.js";
 
 /** The part of the WebSocket API shared by browsers and `ws`. */
 interface WebSocketLike {
@@ -34,10 +39,8 @@ export class WebSocketClientTransport implements ClientTransport {
   }
 
   open(): void {
-    const { url, extraHeaders, cookies, tls } = this.#settings;
-    const headers: Record<string, string> = { ...extraHeaders };
-    const cookie = cookies?.header();
-    if (cookie !== undefined) headers.cookie = cookie;
+    const { url, tls } = this.#settings;
+    const headers = requestHeaders(this.#settings);
     const target = url("websocket").replace(/^http/, "ws");
     const socket = new (WebSocketImpl as unknown as WebSocketConstructor)(target, undefined, { headers, ...tls });
     this.#socket = socket;
