@@ -4,6 +4,9 @@
 // Manager's URL, so Domain and Path need no matching here.
 import type { CookieStore } from "./transport.js";
 
+/** Most cookies a jar keeps; a server that sets more replaces none and adds none (browsers cap per site too). */
+export const MAX_COOKIES = 50;
+
 export class CookieJar implements CookieStore {
   readonly #cookies = new Map<string, string>();
 
@@ -26,7 +29,8 @@ export class CookieJar implements CookieStore {
         return (lower === "max-age" && Number(value) <= 0) || (lower === "expires" && Date.parse(value) < Date.now());
       });
       if (isExpired) this.#cookies.delete(name);
-      else this.#cookies.set(name, pair.slice(equals + 1).trim());
+      else if (this.#cookies.has(name) || this.#cookies.size < MAX_COOKIES)
+        this.#cookies.set(name, pair.slice(equals + 1).trim());
     }
   }
 }
