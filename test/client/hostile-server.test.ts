@@ -1,6 +1,8 @@
 // The client against servers that send a bad `open` packet: each is a connect_error
 // ("invalid handshake"), never a timer built from the server's numbers.
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type AddressInfo, type Server as NetServer, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, it } from "node:test";
 import { io, type ConnectError } from "../../src/client/node.js";
@@ -54,5 +56,45 @@ describe("a server's bad open packet", () => {
     await once(socket.io, "open", 3000);
     assert.equal(socket.io.engine?.id, "abc");
     socket.io.close();
+  });
+});
+
+describe("a server's oversized message (64 MiB is the client's limit)", () => {
+  it("a stream frame announcing more is refused from its header", async () => {
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on("error", () => undefined);
+      socket.write(Buffer.from([0x04, 0x00, 0x00, 0x01, 0])); // 64 MiB + 1, kind 0
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const socket = io(url, { forceNew: true, reconnection: false, timeout: 3000 });
+    const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
+    assert.match(error.message, /over the limit of 67108864/);
+    socket.io.close();
+  });
+
+  it("a polling answer longer than that is cut off", async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x34);
+    const http = createHttpServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 65 && response.write(chunk)) sent++;
+        if (sent < 65) response.once("drain", pump);
+        else response.end();
+      };
+      response.on("error", () => undefined);
+      pump();
+    });
+    servers.push(http);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const socket = io(url, { forceNew: true, reconnection: false, transports: ["polling"], timeout: 5000 });
+    const [error] = await once<[ConnectError]>(socket, "connect_error", 5000);
+    assert.match(error.message, /polling answer of more than 67108864 bytes/);
+    socket.io.close();
+    http.closeAllConnections();
   });
 });

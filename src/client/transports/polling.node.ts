@@ -2,10 +2,11 @@
 // global `fetch`: they take the TLS settings (`ca`, a client certificate,
 // `rejectUnauthorized`), which `fetch` cannot, and an aborted request closes its
 // connection instead of leaving a stray one for the server to wait on.
+import { Buffer } from "node:buffer";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { PollingClientTransport, type PollingRequest, type PollingResponse } from "./polling.js";
-import type { ClientTransportSettings, TlsSettings } from "./transport.js";
+import { MAX_SERVER_MESSAGE_BYTES, type ClientTransportSettings, type TlsSettings } from "./transport.js";
 
 function requestWith(tls: TlsSettings): (request: PollingRequest) => Promise<PollingResponse> {
   return (request) =>
@@ -13,15 +14,20 @@ function requestWith(tls: TlsSettings): (request: PollingRequest) => Promise<Pol
       const target = new URL(request.url);
       const send = target.protocol === "https:" ? httpsRequest : httpRequest;
       const headers = { ...request.headers };
-      if (request.body !== undefined) headers["content-length"] = String(new TextEncoder().encode(request.body).length);
+      if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
       const options = { method: request.method, headers, signal: request.signal, ...tls } as RequestOptions; // Buffers are the Uint8Arrays it holds
       const outgoing = send(target, options, (response) => {
-        let text = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => (text += chunk));
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, text, setCookies: response.headers["set-cookie"] ?? [] }),
-        );
+        const chunks: Buffer[] = [];
+        let length = 0;
+        response.on("data", (chunk: Buffer) => {
+          length += chunk.length;
+          if (length <= MAX_SERVER_MESSAGE_BYTES) return void chunks.push(chunk);
+          outgoing.destroy(new Error(`polling answer of more than ${MAX_SERVER_MESSAGE_BYTES} bytes`));
+        });
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: response.statusCode ?? 0, text, setCookies: response.headers["set-cookie"] ?? [] });
+        });
         response.on("error", reject);
       });
       outgoing.on("error", reject);

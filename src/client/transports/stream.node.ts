@@ -5,10 +5,12 @@ import { connect as connectNet, isIP, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import { decodeEnginePacket, encodeEnginePacket, type EnginePacket } from "../../protocol/engine-packet.js";
 import { encodeStreamFrame, StreamFrameDecoder } from "../../protocol/stream-frame.js";
-import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
-
-/** Largest frame accepted from a server: 64 MiB (a frame's length is read before its payload is held). */
-export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+import {
+  MAX_SERVER_MESSAGE_BYTES,
+  type ClientTransport,
+  type ClientTransportOwner,
+  type ClientTransportSettings,
+} from "./transport.js";
 
 type StreamName = "tcp" | "tls" | "ipc";
 
@@ -28,7 +30,7 @@ abstract class StreamClientTransport implements ClientTransport {
   abstract readonly name: StreamName;
   owner: ClientTransportOwner | undefined;
   readonly #settings: ClientTransportSettings;
-  readonly #decoder = new StreamFrameDecoder(MAX_SERVER_FRAME_BYTES);
+  readonly #decoder = new StreamFrameDecoder(MAX_SERVER_MESSAGE_BYTES);
   #socket: Socket | undefined;
   #isOpen = false;
 

@@ -3,6 +3,12 @@
 // know nothing of sessions, heartbeats or Socket.IO.
 import type { EnginePacket } from "../../protocol/engine-packet.js";
 
+/**
+ * Largest message the client takes from a server in Node: a stream frame (its
+ * length is read before its payload is held) or a polling answer. 64 MiB.
+ */
+export const MAX_SERVER_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 export type ClientTransportName = "polling" | "websocket" | "tcp" | "tls" | "ipc";
 
 /** Why a transport ended, in Socket.IO's words. */
