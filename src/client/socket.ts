@@ -41,6 +41,8 @@ interface Flags {
   fromQueue?: boolean;
 }
 
+const NO_FLAGS: Readonly<Flags> = Object.freeze({});
+
 /** An emit waiting in the at-least-once queue (`retries`). */
 interface QueuedEmit {
   args: unknown[];
@@ -72,7 +74,8 @@ export class Socket<
   readonly #acks = new Map<number, Ack>();
   readonly #queue: QueuedEmit[] = [];
   #nextAckId = 0;
-  #flags: Flags = {};
+  /** Flags for the next emit only (`timeout()`, `volatile`); none, most of the time. */
+  #flags: Flags | undefined;
   #cleanups: (() => void)[] | undefined;
   #pid: string | undefined;
   #lastOffset: string | undefined;
@@ -133,8 +136,8 @@ export class Socket<
     if (RESERVED_EVENTS.has(event)) {
       throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, `"${event}" is a reserved event name`);
     }
-    const flags = this.#flags;
-    this.#flags = {};
+    const flags = this.#flags ?? NO_FLAGS;
+    this.#flags = undefined;
     if (this.#options.retries > 0 && flags.fromQueue !== true && flags.volatile !== true) {
       this.#enqueue([event, ...args], flags);
       return this;
@@ -184,13 +187,13 @@ export class Socket<
 
   /** The next emit's acknowledgement gets an Error first, after `ms` without an answer. */
   timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
-    this.#flags.timeout = ms;
+    (this.#flags ??= {}).timeout = ms;
     return this;
   }
 
   /** The next emit is dropped unless it can be written at once. */
   get volatile(): this {
-    this.#flags.volatile = true;
+    (this.#flags ??= {}).volatile = true;
     return this;
   }
 
