@@ -58,14 +58,16 @@ export async function connect(url: string, options: SimpleConnectOptions = {}): 
   const transports = /^wss?:/.test(url) ? { transports: ["websocket" as const] } : {};
   const socket = io(url, { forceNew: true, reconnection: false, ...transports, ...options });
   return new Promise((resolve, reject) => {
-    socket.once("connect", () => {
-      socket.off("connect_error", reject);
-      resolve(new Connection<ClientSocket>(socket));
-    });
-    socket.once("connect_error", (error) => {
+    const onError = (error: Error): void => {
+      socket.off("connect", onConnect);
       socket.disconnect();
       reject(error);
-    });
+    };
+    const onConnect = (): void => {
+      socket.off("connect_error", onError);
+      resolve(new Connection<ClientSocket>(socket));
+    };
+    socket.once("connect", onConnect).once("connect_error", onError);
   });
 }
 
@@ -92,14 +94,12 @@ export class SimpleServer implements AsyncIterable<ServerConnection> {
   readonly url: string;
   readonly #waiting: ServerConnection[] = [];
   readonly #takers: ((connection: ServerConnection | undefined) => void)[] = [];
-  readonly #close: () => Promise<void>;
   #isClosed = false;
 
   /** @internal */
-  constructor(server: Server, url: string, close: () => Promise<void>) {
+  constructor(server: Server, url: string) {
     this.io = server;
     this.url = url;
-    this.#close = close;
     server.on("connection", (socket) => {
       const connection: ServerConnection = new Connection(socket);
       const taker = this.#takers.shift();
@@ -121,7 +121,7 @@ export class SimpleServer implements AsyncIterable<ServerConnection> {
     if (this.#isClosed) return;
     this.#isClosed = true;
     for (const taker of this.#takers.splice(0)) taker(undefined);
-    await this.#close();
+    await this.io.close();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ServerConnection> {
@@ -181,7 +181,7 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
       url as `tcp://${string}`,
       { ...tls, mode, maxMessageBytes } as RawListenOptions,
     );
-    return new SimpleServer(server, listener.url, () => server.close());
+    return new SimpleServer(server, listener.url);
   }
   const { host, port, isSecure } = httpTarget(url);
   const httpServer: HttpServer = isSecure ? createHttpsServer(tls as HttpsOptions) : createServer();
@@ -197,5 +197,5 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
   const actualPort = typeof address === "object" && address !== null ? address.port : port;
   const scheme = url.slice(0, url.indexOf(":"));
   const hostname = host === undefined ? "localhost" : host.includes(":") ? `[${host}]` : host;
-  return new SimpleServer(server, `${scheme}://${hostname}:${actualPort}`, () => server.close());
+  return new SimpleServer(server, `${scheme}://${hostname}:${actualPort}`);
 }
