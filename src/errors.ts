@@ -23,6 +23,8 @@ export const ErrorCode = {
   SOCKET_DISCONNECTED: "ENCHUFE_ERR_SOCKET_DISCONNECTED",
   /** A buffer passed its bound: a peer's unread backlog (`maxBufferedBytes`), a client's offline buffer. */
   BUFFER_FULL: "ENCHUFE_ERR_BUFFER_FULL",
+  /** A message larger than its transport carries: a UDP datagram over `maxDatagramBytes`. */
+  MESSAGE_TOO_LARGE: "ENCHUFE_ERR_MESSAGE_TOO_LARGE",
   /** `read({ timeout })` of `enchufe/simple` saw no message in time. */
   READ_TIMEOUT: "ENCHUFE_ERR_READ_TIMEOUT",
   /** An option passed to a constructor or `attach()` has the wrong type or range. */

@@ -1,6 +1,7 @@
 // The Manager owns one Engine.IO connection to a server and multiplexes the
 // sockets of its namespaces over it: it decodes Socket.IO packets and hands each
 // to its namespace's socket, and reconnects with backoff when the connection is lost.
+import { EnchufeError, ErrorCode } from "../errors.js";
 import { TypedEmitter } from "../events/typed-emitter.js";
 import type { DefaultEventsMap, EventsMap } from "../events/typed-events.js";
 import { encodeSocketPacket, SocketPacketDecoder, type SocketPacket } from "../protocol/socket-packet.js";
@@ -70,8 +71,8 @@ export class Manager<
     if (this.readyState !== "closed") return this;
     const { path, addTrailingSlash, transports, upgrade, query, extraHeaders, withCredentials, timeout } = this.opts;
     const { ca, cert, key, passphrase, servername, rejectUnauthorized } = this.opts;
-    // A tcp://, tls:// or ipc:// URL names its transport; there is no HTTP path.
-    const stream = /^(tcp|tls|ipc):/.exec(this.uri)?.[1] as "tcp" | "tls" | "ipc" | undefined;
+    // A tcp://, tls://, ipc:// or udp:// URL names its transport; there is no HTTP path.
+    const stream = /^(tcp|tls|ipc|udp):/.exec(this.uri)?.[1] as "tcp" | "tls" | "ipc" | "udp" | undefined;
     const engine = new EngineSocket({
       url: stream === undefined ? this.uri + path.replace(/\/$/, "") + (addTrailingSlash ? "/" : "") : this.uri,
       query,
@@ -127,11 +128,21 @@ export class Manager<
     return socket;
   }
 
-  /** @internal Sends a Socket.IO packet: its text, then its binary attachments. */
+  /**
+   * @internal Sends a Socket.IO packet: its text, then its binary attachments.
+   * @throws EnchufeError `ENCHUFE_ERR_MESSAGE_TOO_LARGE` when it does not fit in one UDP datagram.
+   */
   packet(packet: SocketPacket): void {
     const engine = this.engine;
     if (engine === undefined) return;
-    for (const payload of encodeSocketPacket(packet)) engine.send(payload);
+    const payloads = encodeSocketPacket(packet);
+    if (engine.transport.fits?.(payloads) === false) {
+      throw new EnchufeError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `the packet does not fit in one ${engine.transport.name} datagram`,
+      );
+    }
+    for (const payload of payloads) engine.send(payload);
   }
 
   /** @internal A socket left: the connection closes when no socket is active any more. */

@@ -1,11 +1,12 @@
 /**
- * `enchufe/client` as Node resolves it: the browser-safe client plus the stream
+ * `enchufe/client` as Node resolves it: the browser-safe client plus the raw
  * transports that need Node's sockets, so that `io("tcp://host:port")`,
- * `io("tls://host:port", { ca })` and `io("ipc:///path")` work beside
+ * `io("tls://host:port", { ca })`, `io("ipc:///path")` and `io("udp://host:port")` work beside
  * `http(s)://` and `ws(s)://`. Bundlers for browsers resolve index.js instead.
  *
  * @module
  */
+import { UdpClientTransport } from "./transports/datagram.node.js";
 import { NodePollingClientTransport } from "./transports/polling.node.js";
 import { transportClasses } from "./transports/registry.js";
 import { IpcClientTransport, TcpClientTransport, TlsClientTransport } from "./transports/stream.node.js";
@@ -16,6 +17,7 @@ transportClasses.websocket = WebSocketClientTransport;
 transportClasses.tcp = TcpClientTransport;
 transportClasses.tls = TlsClientTransport;
 transportClasses.ipc = IpcClientTransport;
+transportClasses.udp = UdpClientTransport;
 
 export * from "./public.js";
 export { io as default } from "./io.js";

@@ -44,11 +44,16 @@ interface Flags {
 const NO_FLAGS: Readonly<Flags> = Object.freeze({});
 
 /** An emit waiting in the at-least-once queue (`retries`). */
+/** How often a CONNECT is sent again over UDP until answered. */
+const CONNECT_RESEND_MS = 500;
+
 interface QueuedEmit {
   args: unknown[];
   flags: Flags;
   tries: number;
   isPending: boolean;
+  /** Ends the entry with `error` when it cannot be sent at all (too large for a datagram). */
+  fail: (error: Error) => void;
 }
 
 export class Socket<
@@ -78,6 +83,7 @@ export class Socket<
   #flags: Flags | undefined;
   #cleanups: (() => void)[] | undefined;
   #pid: string | undefined;
+  #connectResend: ReturnType<typeof setInterval> | undefined;
   #lastOffset: string | undefined;
 
   constructor(io: Manager<ListenEvents, EmitEvents>, nsp: string, options: SocketOptions = {}) {
@@ -131,6 +137,8 @@ export class Socket<
    * While disconnected, the event waits in `sendBuffer` (unless volatile).
    *
    * @throws ArgumentError for a reserved event name.
+   * @throws EnchufeError `ENCHUFE_ERR_MESSAGE_TOO_LARGE` when, over UDP, the event does
+   *   not fit in one datagram (an event buffered offline fails its timed ack instead).
    */
   emit<Event extends EventNames<EmitEvents>>(event: Event, ...args: EventParams<EmitEvents, Event>): this {
     if (RESERVED_EVENTS.has(event)) {
@@ -144,19 +152,15 @@ export class Socket<
     }
     const data: unknown[] = [event, ...args];
     const packet: SocketPacket = { type: PacketType.EVENT, namespace: this.nsp, data };
-    if (typeof data[data.length - 1] === "function") {
-      const id = this.#nextAckId++;
-      this.#registerAck(id, data.pop() as Ack, flags.timeout);
-      packet.id = id;
-    }
+    const ack = typeof data[data.length - 1] === "function" ? (data.pop() as Ack) : undefined;
+    if (ack !== undefined) packet.id = this.#nextAckId++;
     const isWritable = this.io.engine?.transport.writable === true;
-    if (flags.volatile === true && !(this.connected && isWritable)) return this;
-    if (this.connected) {
-      this.notifyAnyOutgoing(data);
-      this.io.packet(packet);
-    } else {
-      this.#buffer(packet);
-    }
+    const isSent = this.connected && !(flags.volatile === true && !isWritable);
+    if (isSent) this.io.packet(packet); // throws when it cannot be sent at all; no ack is registered then
+    // Registered once sent: an answer cannot come back within this turn.
+    if (ack !== undefined) this.#registerAck(packet.id!, ack, flags.timeout);
+    if (isSent) this.notifyAnyOutgoing(data);
+    else if (flags.volatile !== true) this.#buffer(packet);
     return this;
   }
 
@@ -206,6 +210,7 @@ export class Socket<
   onPacket(packet: SocketPacket): void {
     switch (packet.type) {
       case PacketType.CONNECT: {
+        if (this.connected) return; // a resent CONNECT's second answer (UDP)
         const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
         if (typeof data?.sid !== "string") return this.#connectError(new Error("invalid CONNECT packet"));
         return this.#onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
@@ -246,21 +251,42 @@ export class Socket<
     const send = (data?: Record<string, unknown>): void => {
       const recovery = this.#pid === undefined ? undefined : { pid: this.#pid, offset: this.#lastOffset };
       const payload = recovery === undefined ? data : { ...recovery, ...data };
-      this.io.packet({ type: PacketType.CONNECT, namespace: this.nsp, ...(payload && { data: payload }) });
+      const packet: SocketPacket = { type: PacketType.CONNECT, namespace: this.nsp, ...(payload && { data: payload }) };
+      this.io.packet(packet);
+      if (this.io.engine?.transport.reliable === false) this.#resendConnect(packet);
     };
     if (typeof this.auth === "function") this.auth(send);
     else send(this.auth);
   }
 
+  /** Over UDP the CONNECT or its answer may be lost: sent again until the namespace answers. */
+  #resendConnect(packet: SocketPacket): void {
+    const engine = this.io.engine;
+    clearInterval(this.#connectResend);
+    this.#connectResend = setInterval(() => {
+      const isWaiting = !this.connected && this.#cleanups !== undefined && this.io.engine === engine;
+      if (isWaiting && engine?.readyState === "open") return this.io.packet(packet);
+      clearInterval(this.#connectResend);
+      this.#connectResend = undefined;
+    }, CONNECT_RESEND_MS);
+    this.#connectResend.unref?.();
+  }
+
   #onConnect(id: string, pid: string | undefined): void {
+    clearInterval(this.#connectResend);
     this.id = id;
     this.recovered = pid !== undefined && this.#pid === pid;
     this.#pid = pid;
     this.connected = true;
     for (const args of this.receiveBuffer.splice(0)) this.#emitEvent(args);
     for (const packet of this.sendBuffer.splice(0)) {
+      try {
+        this.io.packet(packet);
+      } catch (error) {
+        this.#failAck(packet.id, error as Error); // too large for this transport: dropped
+        continue;
+      }
       this.notifyAnyOutgoing(packet.data as unknown[]);
-      this.io.packet(packet);
     }
     this.emitReserved("connect");
     this.#drainQueue(true);
@@ -323,11 +349,17 @@ export class Socket<
   /** Keeps a packet for the next connection; past `maxBufferedEvents` the oldest goes. */
   #buffer(packet: SocketPacket): void {
     const dropped = this.#keep(this.sendBuffer, packet);
-    if (dropped === undefined) return;
-    const ack = dropped.id === undefined ? undefined : this.#acks.get(dropped.id);
+    if (dropped !== undefined) {
+      this.#failAck(dropped.id, new EnchufeError(ErrorCode.BUFFER_FULL, "dropped from the offline buffer"));
+    }
+  }
+
+  /** A packet that will never be sent: its acknowledgement, if timed, fails with `error`. */
+  #failAck(id: number | undefined, error: Error): void {
+    const ack = id === undefined ? undefined : this.#acks.get(id);
     if (ack === undefined) return;
-    this.#acks.delete(dropped.id!);
-    if (ack.withError === true) ack(new EnchufeError(ErrorCode.BUFFER_FULL, "dropped from the offline buffer"));
+    this.#acks.delete(id!);
+    if (ack.withError === true) ack(error);
   }
 
   /** Adds to a buffer bounded by `maxBufferedEvents`; returns the oldest item when it fell out. */
@@ -339,7 +371,16 @@ export class Socket<
   /** At-least-once emits: one at a time, each sent again on timeout until acknowledged or out of retries. */
   #enqueue(args: unknown[], flags: Flags): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
-    const entry: QueuedEmit = { args, flags: { ...flags, fromQueue: true }, tries: 0, isPending: false };
+    const entry: QueuedEmit = {
+      args,
+      flags: { ...flags, fromQueue: true },
+      tries: 0,
+      isPending: false,
+      fail: (error) => {
+        this.#queue.shift();
+        ack?.(error);
+      },
+    };
     const settle: Ack = (error, ...responses) => {
       if (entry !== this.#queue[0]) return;
       if (error !== null && entry.tries <= this.#options.retries) {
@@ -362,7 +403,12 @@ export class Socket<
     entry.isPending = true;
     entry.tries++;
     this.#flags = entry.flags;
-    (this.emit as (...all: unknown[]) => this)(...entry.args);
+    try {
+      (this.emit as (...all: unknown[]) => this)(...entry.args);
+    } catch (error) {
+      entry.fail(error as Error); // it can never be sent: the next one goes
+      this.#drainQueue();
+    }
   }
 
   #connectError(error: ConnectError): void {

@@ -39,7 +39,8 @@ export type AckCallback = (error: Error | null, args: unknown[]) => void;
 export interface AdapterSocket {
   readonly id: SocketId;
   /** Writes a packet encoded once for many recipients (adapters call this; applications call `emit`). */
-  deliver(packet: EncodedPacket, flags: BroadcastFlags): void;
+  /** False when the socket was skipped (closed, or the packet does not fit its transport). */
+  deliver(packet: EncodedPacket, flags: BroadcastFlags): boolean;
   /**
    * Registers `onAck` for acknowledgement `id`; false when the socket is closed,
    * has `maxPendingAcks` pending, or already waits for that id.
@@ -181,8 +182,9 @@ export class InMemoryAdapter<S extends AdapterSocket = AdapterSocket> implements
     const reached: S[] = [];
     this.#forEachTarget(options, (socket) => {
       if (!socket.expectAck(id, onAck)) return;
+      // A recipient the packet did not reach is not waited for.
+      if (!socket.deliver(encoded, flags)) return socket.cancelAck(id);
       reached.push(socket);
-      socket.deliver(encoded, flags);
     });
     onClientCount(reached.length);
     return () => {

@@ -12,6 +12,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
+import type { Socket as DgramSocket } from "node:dgram";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { ArgumentError, ErrorCode } from "../errors.js";
@@ -19,6 +20,8 @@ import { TypedEmitter } from "../events/typed-emitter.js";
 import { EnginePacketType } from "../protocol/engine-packet.js";
 import { PollingTransport } from "../transports/polling.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, MessageModeTransport, type MessageMode } from "../transports/message-mode.js";
+import type { DatagramTransport } from "../transports/datagram.js";
+import { DatagramEndpoint } from "../transports/datagram-endpoint.js";
 import { StreamTransport, type StreamTransportName } from "../transports/stream.js";
 import type { Transport } from "../transports/transport.js";
 import { WebSocketUpgrader } from "../transports/websocket.js";
@@ -102,6 +105,18 @@ export interface StreamFraming {
   maxMessageBytes?: number | undefined;
 }
 
+/** The limits of a UDP socket's sessions (see the `udp://` listener's options). */
+export interface DatagramLimits {
+  maxDatagramBytes: number;
+  maxNewSessionsPerSecond: number;
+}
+
+/** A UDP socket served by the engine. */
+export interface DatagramService {
+  /** Opens no more sessions; `onEmpty` runs once the open ones are gone (at once if none). */
+  stopAccepting(onEmpty: () => void): void;
+}
+
 /** A WebSocket handshake on its way through middleware and hooks. */
 interface PendingUpgrade {
   request: IncomingMessage;
@@ -155,12 +170,19 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     this.#heartbeat = new Heartbeat(this.sessions, pingInterval, pingTimeout);
     this.#upgrader = new WebSocketUpgrader({ maxPayload: maxHttpBufferSize });
     // engine.io-protocol-v4.md › "Handshake": everything after the sid is the same for every session.
-    const suffix = (upgrades: string[]): string =>
-      JSON.stringify({ upgrades, pingInterval, pingTimeout, maxPayload: maxHttpBufferSize }).slice(1);
     this.#openSuffixes = {
-      polling: suffix(allowUpgrades && transports.includes("websocket") ? ["websocket"] : []),
-      websocket: suffix([]),
+      polling: this.#openSuffix(
+        allowUpgrades && transports.includes("websocket") ? ["websocket"] : [],
+        maxHttpBufferSize,
+      ),
+      websocket: this.#openSuffix([], maxHttpBufferSize),
     };
+  }
+
+  /** The `open` packet's JSON after the sid. */
+  #openSuffix(upgrades: string[], maxPayload: number): string {
+    const { pingInterval, pingTimeout } = this.options;
+    return JSON.stringify({ upgrades, pingInterval, pingTimeout, maxPayload }).slice(1);
   }
 
   /** The number of sessions, closing ones included. */
@@ -304,8 +326,36 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
       framing.mode === "engine.io"
         ? new StreamTransport(socket, name, this.options.maxHttpBufferSize)
         : new MessageModeTransport(socket, name, framing.mode, framing.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+    this.#openRaw(transport, socket);
+  }
+
+  /**
+   * Serves the peers of a bound UDP socket (a `udp://` listener's): each new peer's
+   * open request opens a session on the datagram transport. The handle it returns
+   * stops accepting sessions, and calls back once the open ones are gone.
+   */
+  handleDatagrams(socket: DgramSocket, limits: DatagramLimits): DatagramService {
+    // Several resends fit in one pingTimeout: one lost ping or pong does not end a session.
+    const pingResendMs = Math.max(20, Math.floor(this.options.pingTimeout / 4));
+    return new DatagramEndpoint(socket, { ...limits, pingResendMs }, (transport) => this.#openDatagram(transport));
+  }
+
+  /**
+   * Opens a session on a datagram transport for a new peer, and returns its id. As
+   * for streams there is no HTTP request; the session's request has a stand-in
+   * socket with the peer's address.
+   */
+  #openDatagram(transport: DatagramTransport): string {
+    const { address, port, family } = transport.peer;
+    const socket = { remoteAddress: address, remotePort: port, remoteFamily: family, encrypted: false };
+    return this.#openRaw(transport, socket as unknown as Socket);
+  }
+
+  #openRaw(transport: Transport, socket: Socket): string {
     const request = { method: "GET", url: "/", headers: {}, httpVersion: "1.1", socket } as unknown as IncomingMessage;
-    this.#open(generateId(), transport, request, undefined);
+    const id = generateId();
+    this.#open(id, transport, request, undefined);
+    return id;
   }
 
   /**
@@ -391,8 +441,15 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     const address = clientAddress(request, this.options.trustProxy);
     const session = new Session(id, transport, request, address, this, added);
     this.sessions.set(id, session);
-    // Streams have no upgrade either: they share WebSocket's suffix (`"upgrades":[]`).
-    const suffix = transport.name === "polling" ? this.#openSuffixes.polling : this.#openSuffixes.websocket;
+    // Streams have no upgrade either: they share WebSocket's suffix (`"upgrades":[]`); a
+    // transport with a smaller message size (UDP's datagrams) announces that size instead.
+    const { maxPayload } = transport;
+    const suffix =
+      maxPayload !== undefined
+        ? this.#openSuffix([], maxPayload)
+        : transport.name === "polling"
+          ? this.#openSuffixes.polling
+          : this.#openSuffixes.websocket;
     session.sendPacket({ type: EnginePacketType.OPEN, data: `{"sid":"${id}",${suffix}` });
     this.#heartbeat.start();
     this.emitReserved("connection", session);

@@ -181,6 +181,11 @@ export class Session
     return this.send(data);
   }
 
+  /** Whether the transport can carry `packet` at all (a UDP datagram has a size limit). */
+  fits(packet: EncodedPacket): boolean {
+    return this.#transport.fits?.(packet) ?? true;
+  }
+
   /**
    * Queues an encoded Socket.IO packet. A volatile one is dropped while the peer
    * is behind. A peer whose unread backlog from earlier turns passed

@@ -154,7 +154,13 @@ export class Connection implements SessionOwner {
     const { namespace } = packet;
     const socket = this.#get(namespace);
     if (packet.type === PacketType.CONNECT) {
-      if (socket !== undefined) return this.#violation(`a second CONNECT to namespace ${namespace}`);
+      if (socket !== undefined) {
+        // Over UDP a CONNECT is resent until answered: the answer may have been lost.
+        if (this.session.transport.reliable !== false)
+          return this.#violation(`a second CONNECT to namespace ${namespace}`);
+        if (socket !== PENDING && socket.connected) socket.answerConnect();
+        return;
+      }
       if (this.#count() >= this.#host.options.maxNamespacesPerConnection) {
         this.writePacket({ type: PacketType.CONNECT_ERROR, namespace, data: { message: "Too many namespaces" } });
         return;

@@ -1,66 +1,83 @@
-// Listeners without HTTP: `tcp://host:port`, `tls://host:port` and `ipc:///path`
-// (a Unix domain socket). Each accepted connection becomes an Engine.IO session on
-// the stream transport, in the same namespaces and rooms as every other client.
+// Listeners without HTTP: `tcp://host:port`, `tls://host:port`, `ipc:///path` (a
+// Unix domain socket) and `udp://host:port`. Each accepted connection (each new
+// UDP peer) becomes an Engine.IO session, in the same namespaces and rooms as
+// every other client.
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import { ArgumentError, ErrorCode } from "../errors.js";
-import type { StreamFraming, StreamTransportName } from "../engine/engine-server.js";
+import type { EngineServer, StreamFraming, StreamTransportName } from "../engine/engine-server.js";
+import { listenDatagrams, type DatagramListenOptions } from "./datagram-listener.js";
 
-/** A listener URL: `tcp://host:port`, `tls://host:port` (host may be empty or `[v6]`), `ipc:///path`. */
-export type RawListenUrl = `${StreamTransportName}://${string}`;
+/** The transports of raw listeners, by URL scheme. */
+export type RawTransportName = StreamTransportName | "udp";
+
+/** A listener URL: `tcp://host:port`, `tls://host:port`, `udp://host:port` (host may be empty or `[v6]`), `ipc:///path`. */
+export type RawListenUrl = `${RawTransportName}://${string}`;
 
 /**
  * A raw listener's settings: how it reads its peers (`mode`, `maxMessageBytes`:
- * see {@link StreamFraming}) and, for `tls://`, Node's `tls.createServer` options
- * (`key`, `cert`, `ca`, `requestCert`, …).
+ * see {@link StreamFraming}), for `tls://` Node's `tls.createServer` options
+ * (`key`, `cert`, `ca`, `requestCert`, …), and for `udp://` its datagram limits.
  */
-export type RawListenOptions = TlsOptions & Partial<StreamFraming>;
+export type RawListenOptions = TlsOptions & Partial<StreamFraming> & DatagramListenOptions;
 
 /** A raw listener, as `io.listen(url)` resolves it. */
 export interface RawListener {
   /** The URL it listens on, with the port it got (for `:0`). */
   readonly url: string;
-  readonly transport: StreamTransportName;
-  /** Stops accepting connections; sessions already open go on until the server closes them. */
+  readonly transport: RawTransportName;
+  /**
+   * Stops accepting connections (UDP: open requests); sessions already open go on
+   * until the server closes them. Resolves once they are gone.
+   */
   close(): Promise<void>;
 }
 
-type Target = { transport: "tcp" | "tls"; host: string | undefined; port: number } | { transport: "ipc"; path: string };
+/** Where a raw listener listens. */
+export type ListenTarget =
+  { transport: "tcp" | "tls" | "udp"; host: string | undefined; port: number } | { transport: "ipc"; path: string };
 
 /** Reads a listener URL. @throws ArgumentError for anything else. */
-export function parseListenUrl(url: string): Target {
+export function parseListenUrl(url: string): ListenTarget {
   const ipc = /^ipc:\/\/(\/.+)$/.exec(url);
   if (ipc !== null) return { transport: "ipc", path: ipc[1]! };
-  const match = /^(tcp|tls):\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]*):(\d{1,5})\/?$/.exec(url);
+  const match = /^(tcp|tls|udp):\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]*):(\d{1,5})\/?$/.exec(url);
   const port = Number(match?.[3]);
   if (match === null || port > 65535) {
     throw new ArgumentError(
       ErrorCode.ARGUMENT_INVALID,
-      `cannot listen on "${url}": expected tcp://host:port, tls://host:port or ipc:///path`,
+      `cannot listen on "${url}": expected tcp://host:port, tls://host:port, udp://host:port or ipc:///path`,
     );
   }
   const host = match[2]!.replace(/^\[|\]$/g, "");
-  return { transport: match[1] as "tcp" | "tls", host: host === "" ? undefined : host, port };
+  return { transport: match[1] as "tcp" | "tls" | "udp", host: host === "" ? undefined : host, port };
 }
 
-function urlOf(target: Target, server: NetServer): string {
+function urlOf(target: ListenTarget, server: NetServer): string {
   if (target.transport === "ipc") return `ipc://${target.path}`;
   const { address, port } = server.address() as AddressInfo;
   return `${target.transport}://${address.includes(":") ? `[${address}]` : address}:${port}`;
 }
 
 /**
- * Listens on `url` and hands each accepted connection to `onConnection`; resolves
- * once listening, rejects when the address cannot be taken (in use, no permission).
+ * Listens on `url` and opens a session of `engine` for each accepted connection
+ * (each new UDP peer); resolves once listening, rejects when the address cannot be
+ * taken (in use, no permission).
  */
 export function listenRaw(
   url: string,
   options: RawListenOptions,
-  onConnection: (socket: Socket, transport: StreamTransportName, framing: StreamFraming) => void,
+  engine: Pick<EngineServer, "handleStream" | "handleDatagrams">,
 ): Promise<RawListener> {
   const target = parseListenUrl(url);
+  if (target.transport === "udp") return listenDatagrams(target, options, engine);
   const { transport } = target;
-  const { mode = "engine.io", maxMessageBytes, ...tlsOptions } = options;
+  const { mode = "engine.io", maxMessageBytes, maxDatagramBytes, maxNewSessionsPerSecond, ...tlsOptions } = options;
+  if (maxDatagramBytes !== undefined || maxNewSessionsPerSecond !== undefined) {
+    throw new ArgumentError(ErrorCode.OPTION_INVALID, `maxDatagramBytes and maxNewSessionsPerSecond are for udp://`);
+  }
+  const onConnection = (socket: Socket, name: StreamTransportName, framing: StreamFraming): void =>
+    engine.handleStream(socket, name, framing);
   if (!["engine.io", "line", "raw", "sized"].includes(mode)) {
     throw new ArgumentError(
       ErrorCode.OPTION_INVALID,

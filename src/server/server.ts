@@ -152,9 +152,7 @@ export class Server<
 
   async #listenRaw(url: string, options: RawListenOptions): Promise<RawListener> {
     const engine = this.#startEngine();
-    const listener = await listenRaw(url, options, (socket, transport, framing) =>
-      engine.handleStream(socket, transport, framing),
-    );
+    const listener = await listenRaw(url, options, engine);
     this.#rawListeners.push(listener);
     return listener;
   }

@@ -79,6 +79,19 @@ export type EventMiddleware = (event: [string, ...unknown[]], next: NextFunction
 
 const NO_FLAGS: BroadcastFlags = Object.freeze({});
 
+/** The last packet a too-large warning was given for: a broadcast warns once, not per recipient. */
+let warnedPacket: EncodedPacket | undefined;
+
+function warnTooLarge(packet: EncodedPacket, transport: string): void {
+  if (packet === warnedPacket) return;
+  warnedPacket = packet;
+  process.emitWarning(`a broadcast skipped ${transport} clients: the packet does not fit in one datagram`, {
+    type: "EnchufeWarning",
+    code: ErrorCode.MESSAGE_TOO_LARGE,
+    detail: "Raise maxDatagramBytes on the udp:// listener, or send less.",
+  });
+}
+
 /**
  * One client connected to one namespace.
  *
@@ -208,12 +221,18 @@ export class Socket<
     }
     data.unshift(event);
     const packet: SocketPacket = { type: PacketType.EVENT, namespace: this.nsp.name, data };
-    if (ack !== undefined) {
-      packet.id = this.nsp.nextAckId();
-      this.#registerAck(packet.id, ack, flags.timeout);
+    if (ack !== undefined) packet.id = this.nsp.nextAckId();
+    const encoded = EncodedPacket.from(packet);
+    const { session } = this.#connection;
+    if (!session.fits(encoded)) {
+      throw new EnchufeError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `"${event}" does not fit in one ${session.transport.name} datagram`,
+      );
     }
+    if (ack !== undefined) this.#registerAck(packet.id!, ack, flags.timeout);
     this.notifyAnyOutgoing(data);
-    this.#connection.session.sendEncoded(EncodedPacket.from(packet), flags.volatile === true);
+    session.sendEncoded(encoded, flags.volatile === true);
     return true;
   }
 
@@ -330,12 +349,22 @@ export class Socket<
     return this;
   }
 
-  /** Writes a packet encoded once for many sockets (used by adapters). */
-  deliver(packet: EncodedPacket, flags: BroadcastFlags): void {
-    if (this.#isClosed) return;
+  /**
+   * Writes a packet encoded once for many sockets (used by adapters). False when
+   * this socket is skipped: it is closed, or the packet does not fit its transport
+   * (a UDP datagram; a process warning says so, once per packet).
+   */
+  deliver(packet: EncodedPacket, flags: BroadcastFlags): boolean {
+    if (this.#isClosed) return false;
+    const { session } = this.#connection;
+    if (!session.fits(packet)) {
+      warnTooLarge(packet, session.transport.name);
+      return false;
+    }
     const source = packet.packet;
     if (this.hasAnyOutgoing && source?.type === PacketType.EVENT) this.notifyAnyOutgoing(source.data as unknown[]);
-    this.#connection.session.sendEncoded(packet, flags.volatile === true);
+    session.sendEncoded(packet, flags.volatile === true);
+    return true;
   }
 
   /** Registers the callback of a broadcast's acknowledgement (used by adapters). */
@@ -354,6 +383,11 @@ export class Socket<
   /** @internal The namespace accepted the socket: answer the client's CONNECT. */
   onConnect(): void {
     this.connected = true;
+    this.answerConnect();
+  }
+
+  /** @internal Tells the client it joined; again when a UDP client resends its CONNECT (the answer was lost). */
+  answerConnect(): void {
     this.#connection.writePacket({ type: PacketType.CONNECT, namespace: this.nsp.name, data: { sid: this.id } });
   }
 

@@ -1,8 +1,9 @@
 /**
  * `enchufe/simple`: classic socket programs in a few lines, message by message,
  * over any URL: `ws://`, `wss://` and `http(s)://` (WebSocket, or polling), and in
- * Node `tcp://`, `tls://` and `ipc:///path`. Under it are enchufe's server and
- * client, so a simple program talks to Socket.IO peers too.
+ * Node `tcp://`, `tls://`, `ipc:///path` and `udp://` (datagrams: no order, no
+ * delivery promise). Under it are enchufe's server and client, so a simple program
+ * talks to Socket.IO peers too.
  *
  * @example
  * // An echo server and its client.
@@ -71,18 +72,20 @@ export async function connect(url: string, options: SimpleConnectOptions = {}): 
   });
 }
 
-const SCHEMES = /^(tcp|tls|ipc|wss?|https?):\/\//;
+const SCHEMES = /^(tcp|tls|udp|ipc|wss?|https?):\/\//;
 
 /** Checks a URL's scheme and shape. @throws ArgumentError for anything else. */
 function checkUrl(url: string): void {
-  if (url.startsWith("udp:")) throw new ArgumentError(ErrorCode.ARGUMENT_INVALID, "udp:// is not supported yet");
   if (!SCHEMES.test(url) || !URL.canParse(url)) {
     throw new ArgumentError(
       ErrorCode.ARGUMENT_INVALID,
-      `"${url}" is not a URL enchufe/simple knows: tcp://, tls://, ipc:///path, ws(s)://, http(s)://`,
+      `"${url}" is not a URL enchufe/simple knows: tcp://, tls://, udp://, ipc:///path, ws(s)://, http(s)://`,
     );
   }
 }
+
+/** The schemes of raw listeners, which check their URLs themselves (`tcp://:4000` has no host). */
+const RAW_SCHEMES = /^(tcp|tls|udp|ipc):\/\//;
 
 type ServerConnection = Connection<ServerSocket>;
 
@@ -144,7 +147,7 @@ function httpTarget(url: string): { host: string | undefined; port: number; isSe
 }
 
 /**
- * Listens on `url` (`tcp://`, `tls://` with `key`/`cert`, `ipc:///path`, or
+ * Listens on `url` (`tcp://`, `tls://` with `key`/`cert`, `ipc:///path`, `udp://`, or
  * `http(s)://`/`ws(s)://` host and port for browsers and Socket.IO clients) and
  * resolves a {@link SimpleServer} once listening.
  */
@@ -153,6 +156,8 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
     maxClients = Infinity,
     mode,
     maxMessageBytes,
+    maxDatagramBytes,
+    maxNewSessionsPerSecond,
     key,
     cert,
     ca,
@@ -164,8 +169,7 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
   if (!(maxClients >= 1 && (Number.isInteger(maxClients) || maxClients === Infinity))) {
     throw new ArgumentError(ErrorCode.OPTION_INVALID, `maxClients must be an integer of at least 1, got ${maxClients}`);
   }
-  // Raw URLs (tcp://:4000 has no host) are checked by the listener itself.
-  if (!/^(tcp|tls|ipc):/.test(url)) checkUrl(url);
+  if (!RAW_SCHEMES.test(url)) checkUrl(url);
   const server = new Server(serverOptions);
   server.use((_socket, next) => {
     const isFull = server.sockets.sockets.size >= maxClients;
@@ -176,11 +180,11 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
     );
   });
   const tls = { key, cert, ca, passphrase, requestCert, rejectUnauthorized };
-  if (/^(tcp|tls|ipc):/.test(url)) {
-    const listener = await server.listen(
-      url as `tcp://${string}`,
-      { ...tls, mode, maxMessageBytes } as RawListenOptions,
-    );
+  if (RAW_SCHEMES.test(url)) {
+    const raw = url.startsWith("udp:")
+      ? { mode, maxDatagramBytes, maxNewSessionsPerSecond }
+      : { ...tls, mode, maxMessageBytes };
+    const listener = await server.listen(url as `tcp://${string}`, raw as RawListenOptions);
     return new SimpleServer(server, listener.url);
   }
   const { host, port, isSecure } = httpTarget(url);

@@ -32,6 +32,12 @@ export interface Transport {
   readonly backlogBytes: number;
   /** False while the peer is behind on reading; volatile packets are dropped then. */
   readonly writable: boolean;
+  /** False when packets may be lost or come out of order (UDP); absent means both are promised. */
+  readonly reliable?: boolean;
+  /** The largest message the transport carries, when smaller than the engine's (UDP's datagram size). */
+  readonly maxPayload?: number;
+  /** Whether `packet` can be sent at all (it fits in one datagram); absent means always. */
+  fits?(packet: EncodedPacket): boolean;
   /** Queues a Socket.IO packet encoded once for any number of recipients. */
   sendEncoded(packet: EncodedPacket): void;
   /** Queues one Engine.IO packet (open, ping, noop, close, or a message). */

@@ -1,6 +1,6 @@
 // Real peers for enchufe/client's tests: an enchufe server or the npm socket.io
 // 4.8 server on a loopback port, and our client with forceNew and without
-// reconnection unless a test asks. A setup on a stream transport (`tcp`, `ipc`)
+// reconnection unless a test asks. A setup on a raw transport (`tcp`, `ipc`, `udp`)
 // talks to the enchufe server's raw listener instead of HTTP: suites keep writing
 // `peer.url` and client() takes it there. Everything opened here (servers, clients,
 // proxies, socket files) is closed by closeAll(), which each test file runs in afterEach.
@@ -18,6 +18,7 @@ import { Server as SocketIOServer } from "socket.io";
 import { io, type ClientOptions, type ClientTransportName, type Manager, type Socket } from "../../src/client/node.js";
 import { Server, type ServerOptions } from "../../src/index.js";
 import { startTcpProxy } from "./tcp-proxy.js";
+import { startUdpFreezeProxy, type UdpFreezeProxy } from "./udp-freeze-proxy.js";
 
 import { once, until } from "./peers.js";
 
@@ -28,7 +29,7 @@ export type ServerKind = "enchufe" | "socket.io";
 
 /**
  * The client's `transports` option; `undefined`: the default, polling then the upgrade to WebSocket.
- * `["tcp"]` or `["ipc"]`: a raw stream to the enchufe server instead of HTTP.
+ * `["tcp"]`, `["ipc"]` or `["udp"]`: a raw listener of the enchufe server instead of HTTP.
  */
 export type TransportSetting = ClientTransportName[] | undefined;
 
@@ -38,27 +39,52 @@ export interface Setup {
   transports: TransportSetting;
 }
 
-/** The stream transports a suite runs on (TLS has a smoke test of its own: it needs certificates). */
-export type StreamName = "tcp" | "ipc";
+/**
+ * The raw transports a suite runs on: the streams, and UDP's datagrams (TLS has a smoke
+ * test of its own: it needs certificates).
+ */
+export type StreamName = "tcp" | "ipc" | "udp";
 
-/** `"default"`, `"polling"`, `"websocket"`, `"tcp"` or `"ipc"`. */
+/** `"default"`, `"polling"`, `"websocket"`, `"tcp"`, `"ipc"` or `"udp"`. */
 export function transportLabel(transports: TransportSetting): string {
   return transports === undefined ? "default (polling, then upgrade)" : transports.join("+");
 }
 
-/** The setup's stream transport; undefined for HTTP (polling, WebSocket). */
+/** The setup's raw transport (a stream, or UDP); undefined for HTTP (polling, WebSocket). */
 export function streamOf(setup: Setup): StreamName | undefined {
   const first = setup.transports?.[0];
-  return first === "tcp" || first === "ipc" ? first : undefined;
+  return first === "tcp" || first === "ipc" || first === "udp" ? first : undefined;
 }
 
 /**
- * Capability: the client talks HTTP to the server. Without it (a stream) there is no
+ * Capability: the client talks HTTP to the server. Without it (a raw listener) there is no
  * path, query, extraHeaders, cookies, polling or upgrade: suites do not register those tests.
  */
 export function hasHttp(setup: Setup): boolean {
   return streamOf(setup) === undefined;
 }
+
+/**
+ * Capability: packets arrive, and in the order sent (every transport but UDP). A test that
+ * cannot pass without both registers only under it. On loopback UDP loses and reorders
+ * nothing in practice, so tests that merely could fail that way still run on udp: today
+ * every shared test does (loss is tested on purpose in suites/datagram.ts, through a proxy).
+ */
+export function isReliable(setup: Setup): boolean {
+  return streamOf(setup) !== "udp";
+}
+
+/**
+ * Capability: a message of any size (up to the server's maxHttpBufferSize) crosses in one
+ * piece. Without it (UDP: one datagram, 1200 bytes by default) a larger emit throws
+ * ENCHUFE_ERR_MESSAGE_TOO_LARGE, and suites scale their payloads or assert that error.
+ */
+export function maxMessageBytes(setup: Setup): number {
+  return streamOf(setup) === "udp" ? UDP_DATAGRAM_BYTES : Infinity;
+}
+
+/** The UDP listener's default `maxDatagramBytes`, which the client learns from `open`. */
+export const UDP_DATAGRAM_BYTES = 1200;
 
 /** The transport a client ends up on. */
 export function finalTransport(setup: Setup): ClientTransportName {
@@ -108,7 +134,7 @@ export interface Peer {
   port: number;
   /** `http://127.0.0.1:<port>`, for every setup: client() takes a stream setup to {@link streamUrl}. */
   url: string;
-  /** The raw listener of a stream setup: `tcp://127.0.0.1:<port>` or `ipc:///<tmpdir>/….sock`. */
+  /** The raw listener of a raw setup: `tcp://` or `udp://127.0.0.1:<port>`, or `ipc:///<tmpdir>/….sock`. */
   streamUrl: string | undefined;
   /** Closes the server (once; closeAll() does it too). */
   close(): Promise<void>;
@@ -125,7 +151,7 @@ export interface PeerOptions {
 
 const closers: (() => Promise<void> | void)[] = [];
 const clients: Socket[] = [];
-/** The raw listener of each stream setup's peer, by the peer's HTTP port. */
+/** The raw listener of each raw setup's peer, by the peer's HTTP port. */
 const streamUrls = new Map<number, string>();
 /** The Managers of ipc clients made with `forceNew: false`, by URL (io() cannot take an ipc namespace). */
 const ipcManagers = new Map<string, Manager>();
@@ -142,7 +168,7 @@ function tempSocketPath(): string {
 
 /**
  * Starts a server of `kind` (or of the setup's kind) on a free loopback port; for a
- * stream setup, also on a raw listener of its transport (enchufe only).
+ * raw setup, also on a raw listener of its transport (enchufe only).
  */
 export async function startPeer(target: ServerKind | Setup, options: PeerOptions = {}): Promise<Peer> {
   const kind = typeof target === "string" ? target : target.kind;
@@ -158,7 +184,8 @@ export async function startPeer(target: ServerKind | Setup, options: PeerOptions
     closeServer = () => enchufe.close();
     server = enchufe;
     if (stream !== undefined) {
-      streamUrl = (await enchufe.listen(stream === "tcp" ? "tcp://127.0.0.1:0" : `ipc://${tempSocketPath()}`)).url;
+      const target = stream === "ipc" ? (`ipc://${tempSocketPath()}` as const) : (`${stream}://127.0.0.1:0` as const);
+      streamUrl = (await enchufe.listen(target)).url;
     }
   } else {
     if (stream !== undefined) throw new Error(`socket.io has no ${stream} listener`);
@@ -184,14 +211,31 @@ export interface Proxy {
 }
 
 /**
- * A proxy in front of `peer`'s HTTP port (helpers/tcp-proxy.ts) or, for a stream setup,
- * of its raw listener; closed by closeAll().
+ * A proxy in front of `peer`'s HTTP port (helpers/tcp-proxy.ts) or, for a raw setup,
+ * of its raw listener (for udp://, helpers/udp-freeze-proxy.ts); closed by closeAll().
  */
 export async function startProxy(peer: Peer): Promise<Proxy> {
+  if (peer.streamUrl?.startsWith("udp:") === true) return startUdpProxy(peer);
   if (peer.streamUrl !== undefined) return startStreamProxy(peer.streamUrl);
   const proxy = await startTcpProxy(peer.port);
   closers.unshift(() => proxy.close());
   return { url: `http://127.0.0.1:${proxy.port}`, freeze: () => proxy.freeze() };
+}
+
+/**
+ * A proxy in front of a udp setup's peer (helpers/udp-freeze-proxy.ts) that can also thaw
+ * and drop chosen datagrams; closed by closeAll().
+ */
+export async function startUdpProxy(peer: Peer): Promise<Proxy & Omit<UdpFreezeProxy, "port" | "close">> {
+  if (peer.streamUrl?.startsWith("udp:") !== true) throw new Error("not a udp peer");
+  const proxy = await startUdpFreezeProxy(Number(new URL(peer.streamUrl).port));
+  closers.unshift(() => proxy.close());
+  return {
+    url: `udp://127.0.0.1:${proxy.port}`,
+    freeze: () => proxy.freeze(),
+    thaw: () => proxy.thaw(),
+    drop: (filter) => proxy.drop(filter),
+  };
 }
 
 /**
@@ -267,13 +311,13 @@ export async function startSilentServer(): Promise<number> {
 
 /**
  * Our client, with the setup's transports, forceNew, and no reconnection unless `options` say otherwise.
- * For a stream setup, `http://127.0.0.1:<port>/<namespace>` becomes the stream URL of the peer on
- * that port or, when no peer is there (a closed port, a silent server), `tcp://127.0.0.1:<port>`;
- * a stream URL (a proxy's) is taken as it is.
+ * For a raw setup, `http://127.0.0.1:<port>/<namespace>` becomes the raw URL of the peer on
+ * that port or, when no peer is there (a closed port, a silent server), `tcp://` or
+ * `udp://127.0.0.1:<port>`; a raw URL (a proxy's) is taken as it is.
  */
 export function client(setup: Setup, url: string, options: ClientOptions = {}): Socket {
   const stream = streamOf(setup);
-  // A stream URL names its transport: `transports` is for HTTP.
+  // A raw URL names its transport: `transports` is for HTTP.
   const transports = setup.transports === undefined || stream !== undefined ? {} : { transports: setup.transports };
   const settings = { forceNew: true, reconnection: false, ...transports, ...options };
   const socket = stream === undefined ? io(url, settings) : streamClient(stream, url, settings);
@@ -282,11 +326,11 @@ export function client(setup: Setup, url: string, options: ClientOptions = {}): 
 }
 
 function streamClient(stream: StreamName, httpUrl: string, options: ClientOptions): Socket {
-  if (/^(tcp|ipc):/.test(httpUrl)) return io(httpUrl, options);
+  if (/^(tcp|ipc|udp):/.test(httpUrl)) return io(httpUrl, options);
   const { port, pathname: namespace } = new URL(httpUrl);
-  const url = streamUrls.get(Number(port)) ?? (stream === "tcp" ? `tcp://127.0.0.1:${port}` : undefined);
+  const url = streamUrls.get(Number(port)) ?? (stream === "ipc" ? undefined : `${stream}://127.0.0.1:${port}`);
   if (url === undefined) throw new Error(`no ${stream} listener for ${httpUrl}`);
-  if (stream === "tcp") return io(namespace === "/" ? url : url + namespace, options);
+  if (stream !== "ipc") return io(namespace === "/" ? url : url + namespace, options);
   // ipc: the namespace cannot be in the URL; a Manager's socket() joins it.
   if (namespace === "/" && options.forceNew !== false) return io(url, options);
   const manager = (options.forceNew === false ? ipcManagers.get(url) : undefined) ?? new io.Manager(url, options);

@@ -174,12 +174,6 @@ describe("maxClients", () => {
 });
 
 describe("URLs", () => {
-  it("udp:// is not supported yet: connect() and listen() reject with an ArgumentError", async () => {
-    const expected = { name: "ArgumentError", code: ErrorCode.ARGUMENT_INVALID, message: /udp:\/\/ is not supported/ };
-    await assert.rejects(connect("udp://127.0.0.1:4000"), expected);
-    await assert.rejects(listen("udp://127.0.0.1:0"), expected);
-  });
-
   it("listen() rejects an unknown scheme and a URL without a port", async () => {
     const invalid = { name: "ArgumentError", code: ErrorCode.ARGUMENT_INVALID };
     await assert.rejects(listen("ftp://127.0.0.1:0"), { ...invalid, message: /is not a URL enchufe\/simple knows/ });
@@ -260,5 +254,104 @@ describe("URLs", () => {
     assert.equal(await nc.lines.next(), "back");
     nc.socket.end();
     assert.equal(await peer.read({ timeout: 2000 }), undefined);
+  });
+});
+
+describe("udp://", () => {
+  const TOO_LARGE = { code: ErrorCode.MESSAGE_TOO_LARGE };
+
+  it("round trip: text and bytes both ways, on a real port, over the udp transport", async () => {
+    const { server, client, peer } = await pair("udp://127.0.0.1:0");
+    const match = /^udp:\/\/127\.0\.0\.1:(\d+)$/.exec(server.url);
+    assert.ok(match !== null, server.url);
+    assert.notEqual(Number(match[1]), 0);
+    assert.equal(serverSocket(peer).conn.transport.name, "udp");
+    client.write("ping");
+    assert.equal(await peer.read({ timeout: 2000 }), "ping");
+    peer.write("pong");
+    assert.equal(await client.read({ timeout: 2000 }), "pong");
+    client.write(new Uint8Array([0, 1, 255]));
+    const bytes = await peer.read({ timeout: 2000 });
+    assert.ok(bytes instanceof Uint8Array);
+    assert.deepEqual([...bytes], [0, 1, 255]);
+  });
+
+  it("for await yields every message and ends when the peer closes", async () => {
+    const { client, peer } = await pair("udp://127.0.0.1:0");
+    for (const message of ["x", "y", "z"]) client.write(message);
+    client.close();
+    const got: Message[] = [];
+    for await (const message of peer) if (got.push(message) > 10) break; // bounded, should it never end
+    assert.deepEqual(got, ["x", "y", "z"]);
+    assert.equal(peer.isOpen, false);
+  });
+
+  it("for await over the server's connections, and the server's close ends them", async () => {
+    const server = await listen("udp://127.0.0.1:0");
+    const client = track(await connect(server.url, { timeout: 3000 }));
+    const iterated: Connection[] = [];
+    const iteration = (async () => {
+      for await (const conn of server) iterated.push(track(conn));
+    })();
+    await until(() => iterated.length === 1);
+    client.write("hi");
+    assert.equal(await iterated[0]!.read({ timeout: 2000 }), "hi");
+    await server.close();
+    await iteration;
+    // The server says it is going, so the client need not wait for its ping timeout.
+    assert.equal(await client.read({ timeout: 2000 }), undefined);
+    assert.equal(client.isOpen, false);
+  });
+
+  it("maxClients: 1 refuses a second client with the reason, and takes the next once the first leaves", async () => {
+    const server = track(await listen("udp://127.0.0.1:0", { maxClients: 1 }));
+    const first = track(await connect(server.url, { timeout: 3000 }));
+    const peerOfFirst = track((await server.accept())!);
+    await assert.rejects(connect(server.url, { timeout: 3000 }), {
+      message: "server busy: it serves at most 1 client",
+    });
+    first.write("still mine");
+    assert.equal(await peerOfFirst.read({ timeout: 2000 }), "still mine");
+    first.close();
+    assert.equal(await peerOfFirst.read({ timeout: 2000 }), undefined);
+    const next = track(await connect(server.url, { timeout: 3000 }));
+    next.write("my turn");
+    assert.equal(await track((await server.accept())!).read({ timeout: 2000 }), "my turn");
+  });
+
+  it("a write larger than a datagram throws ENCHUFE_ERR_MESSAGE_TOO_LARGE, on either end; the connection goes on", async () => {
+    const { client, peer } = await pair("udp://127.0.0.1:0");
+    assert.throws(() => client.write("x".repeat(1200)), TOO_LARGE);
+    assert.throws(() => client.write(new Uint8Array(1200)), TOO_LARGE);
+    assert.throws(() => peer.write("y".repeat(1200)), TOO_LARGE);
+    client.write("x".repeat(1000));
+    assert.equal(await peer.read({ timeout: 2000 }), "x".repeat(1000));
+    peer.write("small");
+    assert.equal(await client.read({ timeout: 2000 }), "small");
+    assert.ok(client.isOpen && peer.isOpen);
+  });
+
+  it("maxDatagramBytes raises the limit, and the client learns it from the server", async () => {
+    const server = track(await listen("udp://127.0.0.1:0", { maxDatagramBytes: 4000 }));
+    const client = track(await connect(server.url, { timeout: 3000 }));
+    const peer = track((await server.accept())!);
+    client.write("z".repeat(3000));
+    assert.equal(await peer.read({ timeout: 2000 }), "z".repeat(3000));
+    peer.write("w".repeat(3000));
+    assert.equal(await client.read({ timeout: 2000 }), "w".repeat(3000));
+    assert.throws(() => client.write("z".repeat(4000)), TOO_LARGE);
+  });
+
+  it("rejects a bad udp URL or option with an ArgumentError", async () => {
+    const invalid = { name: "ArgumentError", code: ErrorCode.ARGUMENT_INVALID };
+    for (const url of ["udp://127.0.0.1:99999", "udp:127.0.0.1:4000", "udp://[::1", "udp://:4000"]) {
+      await assert.rejects(connect(url), invalid, url);
+    }
+    for (const url of ["udp://127.0.0.1", "udp://127.0.0.1:99999", "udp://[::1", "udp://127.0.0.1:0/path"]) {
+      await assert.rejects(listen(url), invalid, url);
+    }
+    const option = { name: "ArgumentError", code: ErrorCode.OPTION_INVALID };
+    await assert.rejects(listen("udp://127.0.0.1:0", { maxDatagramBytes: 100 }), option);
+    await assert.rejects(listen("udp://127.0.0.1:0", { mode: "line" }), option);
   });
 });

@@ -67,6 +67,49 @@ describe("tcp-echo-server.mjs and tcp-echo-client.mjs", () => {
   });
 });
 
+describe("udp-receiver.mjs and udp-sender.mjs (datagrams)", () => {
+  const UDP_URL_LINE = /^udp:\/\/127\.0\.0\.1:(\d+)$/;
+
+  it("the receiver prints each datagram and answers it; the sender prints the answers and exits by itself", async () => {
+    const receiver = await startServerExample("udp-receiver.mjs", "udp://127.0.0.1:0");
+    assert.match(receiver.url, UDP_URL_LINE);
+    assert.notEqual(UDP_URL_LINE.exec(receiver.url)![1], "0");
+    const sender = await runExample("udp-sender.mjs", [receiver.url, "uno", "dos tres", "¡ñandú!"]);
+    assert.deepEqual(sender, { code: 0, stdout: ["got uno", "got dos tres", "got ¡ñandú!"], stderr: "" });
+    await receiver.stdout.until("sender left");
+    assert.deepEqual(receiver.stdout.all, [
+      receiver.url,
+      "sender joined",
+      "received: uno",
+      "received: dos tres",
+      "received: ¡ñandú!",
+      "sender left",
+    ]);
+  });
+
+  it("the default messages, and a second sender after the first", async () => {
+    const receiver = await startServerExample("udp-receiver.mjs", "udp://127.0.0.1:0");
+    const first = await runExample("udp-sender.mjs", [receiver.url]);
+    assert.deepEqual(first, { code: 0, stdout: ["got one", "got two", "got three"], stderr: "" });
+    const second = await runExample("udp-sender.mjs", [receiver.url, "again"]);
+    assert.deepEqual(second, { code: 0, stdout: ["got again"], stderr: "" });
+  });
+
+  it("the sender exits with 1 and says why for a message larger than a datagram", async () => {
+    const receiver = await startServerExample("udp-receiver.mjs", "udp://127.0.0.1:0");
+    const sender = await runExample("udp-sender.mjs", [receiver.url, "fits", "x".repeat(1300)]);
+    assert.equal(sender.code, 1);
+    assert.deepEqual(sender.stdout, ["got fits"]);
+    assert.match(sender.stderr, /^udp sender: .*does not fit in one udp datagram/);
+  });
+
+  it("the sender exits with 1 and says why when nothing listens", async () => {
+    const sender = await runExample("udp-sender.mjs", [`udp://127.0.0.1:${await freePort()}`]);
+    assert.equal(sender.code, 1);
+    assert.match(sender.stderr, /^udp sender: .*ECONNREFUSED/);
+  });
+});
+
 describe("simplified-server.mjs (maxClients: 1)", () => {
   it("serves one client, refuses another with a clear reason meanwhile, then serves the next", async () => {
     const server = await startServerExample("simplified-server.mjs", LOOPBACK);

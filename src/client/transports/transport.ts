@@ -9,7 +9,7 @@ import type { EnginePacket } from "../../protocol/engine-packet.js";
  */
 export const MAX_SERVER_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-export type ClientTransportName = "polling" | "websocket" | "tcp" | "tls" | "ipc";
+export type ClientTransportName = "polling" | "websocket" | "tcp" | "tls" | "ipc" | "udp";
 
 /** Why a transport ended, in Socket.IO's words. */
 export type ClientTransportCloseReason = "transport close" | "transport error";
@@ -60,6 +60,10 @@ export interface ClientTransport {
   owner: ClientTransportOwner | undefined;
   /** Whether `send()` may be called now. */
   readonly writable: boolean;
+  /** False when packets may be lost or come out of order (UDP); absent means both are promised. */
+  readonly reliable?: boolean;
+  /** Whether a Socket.IO packet's payloads can be sent at all (one UDP datagram); absent means always. */
+  fits?(payloads: readonly (string | Uint8Array)[]): boolean;
   open(): void;
   send(packets: readonly EnginePacket[]): void;
   /** Stops reading (for an upgrade) and calls back once no request is in flight. */
