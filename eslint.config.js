@@ -69,6 +69,34 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The demo's pages (web/) run in browsers, as plain ES modules.
+    files: ["web/**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "localStorage",
+          "sessionStorage",
+          "location",
+          "history",
+          "navigator",
+          "crypto",
+          "Blob",
+          "URL",
+          "getComputedStyle",
+          "requestAnimationFrame",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "console",
+          "io",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
   layer(
     ["src/protocol/**"],
     [...NODE_BUILTINS, "ws", "../transports/*", "../engine/*", "../cluster/*", "../server/*"],

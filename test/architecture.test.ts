@@ -25,6 +25,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   client: ["client/engine", "client/transports", "protocol", "events", "errors"],
   // The simple API sits on both ends: the server and the (Node) client.
   simple: ["server", "client", "errors"],
+  // The apps: the demo uses the public API only; the CLI runs the demo, servers and clients.
+  demo: ["index"],
+  cli: ["demo", "index", "server", "client", "simple", "errors"],
 };
 
 /** Layers that must stay free of I/O: no Node built-in, no socket library. */

@@ -1,0 +1,81 @@
+// `enchufe listen`'s server: an enchufe Server on the URL given. http(s):// and
+// ws(s):// get an HTTP server of their own (WebSocket and polling both served);
+// every other scheme goes to `Server.listen(url)`, which knows tcp://, tls://,
+// ipc:// (and whatever it learns later) and refuses the rest.
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { isEnchufeError } from "../errors.js";
+import type { RawListenUrl } from "../server/raw-listener.js";
+import { Server } from "../server/server.js";
+import { CliError, describeError, usageError } from "./cli-error.js";
+
+/** How a stream listener reads its peers (docs/server.md, "raw listeners"). */
+export const STREAM_MODES = ["engine.io", "line", "raw", "sized"] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
+
+export interface ListenTarget {
+  readonly url: string;
+  readonly tls: { key: Buffer; cert: Buffer } | undefined;
+  readonly mode: StreamMode | undefined;
+}
+
+export interface ListeningServer {
+  readonly io: Server;
+  /** The URL it listens on, with the port it got for `:0`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const HTTP_SCHEME = /^(https?|wss?):\/\//i;
+const SECURE_SCHEME = /^(https|wss|tls):\/\//i;
+
+/**
+ * Listens on `target.url`.
+ * @throws CliError: usage (2) for a URL or option the server refuses, runtime (1)
+ * when the address cannot be taken.
+ */
+export async function listenOn(target: ListenTarget): Promise<ListeningServer> {
+  const { url, tls, mode } = target;
+  if (SECURE_SCHEME.test(url) && tls === undefined) {
+    throw usageError(`${url.slice(0, url.indexOf(":"))}:// needs --tls-key and --tls-cert`);
+  }
+  const io = new Server();
+  try {
+    if (HTTP_SCHEME.test(url)) {
+      if (mode !== undefined) throw usageError("--mode is for tcp://, tls:// and ipc:// listeners");
+      return await listenHttp(io, url, tls);
+    }
+    const listener = await io.listen(url as RawListenUrl, { ...tls, ...(mode !== undefined && { mode }) });
+    return { io, url: listener.url, close: () => io.close() };
+  } catch (error) {
+    await io.close().catch(() => {});
+    if (error instanceof CliError) throw error;
+    if (isEnchufeError(error)) throw usageError(error.message); // the URL or an option, refused
+    throw new CliError(`cannot listen on ${url}: ${describeError(error)}`, undefined, { cause: error });
+  }
+}
+
+async function listenHttp(
+  io: Server,
+  url: string,
+  tls: { key: Buffer; cert: Buffer } | undefined,
+): Promise<ListeningServer> {
+  if (!URL.canParse(url)) throw usageError(`invalid URL "${url}"`);
+  const parsed = new URL(url);
+  const isSecure = SECURE_SCHEME.test(url);
+  const host = parsed.hostname === "" ? undefined : parsed.hostname.replace(/^\[|\]$/g, "");
+  const port = parsed.port === "" ? (isSecure ? 443 : 80) : Number(parsed.port);
+  const httpServer: HttpServer = isSecure ? createHttpsServer({ ...tls }) : createHttpServer();
+  io.attach(httpServer);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address();
+  const actualPort = typeof address === "object" && address !== null ? address.port : port;
+  const shownHost = host === undefined ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return { io, url: `${parsed.protocol}//${shownHost}:${actualPort}`, close: () => io.close() };
+}

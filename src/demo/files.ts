@@ -1,0 +1,143 @@
+// File sharing: the sender offers a file, then sends it in chunks, each after the
+// previous one's acknowledgement (the backpressure); the server relays every
+// chunk to the browsers in the sender's room as it comes and keeps nothing, so a
+// file is there for whoever is in the room while it travels (docs/demo.md).
+import { randomUUID } from "node:crypto";
+import type { Chat, Member } from "./chat.js";
+import { DEMO_LIMITS } from "./limits.js";
+import type { Relay } from "./relay.js";
+import { formatBytes } from "./validate.js";
+
+export interface FileOffer {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  nick: string;
+  room: string;
+  ts: number;
+}
+
+interface Upload {
+  readonly offer: FileOffer;
+  readonly member: Member;
+  received: number;
+  timer: NodeJS.Timeout;
+}
+
+/** The answer to a chunk: how much arrived, or why it was refused. */
+export type ChunkAnswer = { ok: true; received: number; done: boolean } | { ok: false; error: string };
+
+export class FileRelay {
+  readonly #uploads = new Map<string, Upload>();
+  readonly #relay: Relay;
+  readonly #chat: Chat;
+  readonly #publicUrl: () => string;
+  #onIdle: (() => void) | undefined;
+
+  constructor(relay: Relay, chat: Chat, publicUrl: () => string) {
+    this.#relay = relay;
+    this.#chat = chat;
+    this.#publicUrl = publicUrl;
+  }
+
+  /** Uploads in progress. */
+  get active(): number {
+    return this.#uploads.size;
+  }
+
+  /** Announces a file to the room; an error message when it cannot be sent. */
+  offer(member: Member, name: string, size: number, type: string): FileOffer | string {
+    if (member.room === undefined) return "join a room first";
+    if (size > DEMO_LIMITS.maxFileBytes) {
+      return `file too large (${formatBytes(size)}; at most ${formatBytes(DEMO_LIMITS.maxFileBytes)})`;
+    }
+    for (const upload of this.#uploads.values()) {
+      if (upload.member === member) return "one file at a time: wait for the previous one to finish";
+    }
+    const offer: FileOffer = {
+      id: randomUUID(),
+      name,
+      size,
+      type,
+      nick: member.nick,
+      room: member.room,
+      ts: Date.now(),
+    };
+    this.#uploads.set(offer.id, { offer, member, received: 0, timer: this.#idleTimer(offer.id) });
+    this.#relay.toBrowsers(offer.room, "file:offer", [offer], member.socket.id);
+    this.#chat.notice(
+      offer.room,
+      "file",
+      `${member.nick} shares ${name} (${formatBytes(size)}); open ${this.#publicUrl()} in a browser to download it`,
+      member.socket.id,
+    );
+    return offer;
+  }
+
+  /** Relays the next chunk of an upload. */
+  chunk(member: Member, id: string, bytes: Uint8Array): ChunkAnswer {
+    const upload = this.#uploads.get(id);
+    if (upload === undefined || upload.member !== member) return { ok: false, error: "no such upload" };
+    if (bytes.byteLength === 0 || bytes.byteLength > DEMO_LIMITS.fileChunkBytes) {
+      this.abort(id, "chunk of a wrong size");
+      return { ok: false, error: `a chunk must hold 1 to ${DEMO_LIMITS.fileChunkBytes} bytes` };
+    }
+    if (upload.received + bytes.byteLength > upload.offer.size) {
+      this.abort(id, "more bytes than announced");
+      return { ok: false, error: "more bytes than announced" };
+    }
+    const offset = upload.received;
+    upload.received += bytes.byteLength;
+    upload.timer.refresh();
+    this.#relay.toBrowsers(upload.offer.room, "file:chunk", [id, offset, bytes], member.socket.id);
+    const done = upload.received === upload.offer.size;
+    if (done) {
+      this.#relay.toBrowsers(upload.offer.room, "file:done", [{ id }], member.socket.id);
+      this.#finish(id);
+    }
+    return { ok: true, received: upload.received, done };
+  }
+
+  /** Stops an upload; the receivers drop what they had. */
+  abort(id: string, reason: string): void {
+    const upload = this.#uploads.get(id);
+    if (upload === undefined) return;
+    this.#relay.toBrowsers(upload.offer.room, "file:abort", [{ id, reason }], upload.member.socket.id);
+    this.#finish(id);
+  }
+
+  /** Stops an upload at its sender's request. */
+  cancel(member: Member, id: string): void {
+    if (this.#uploads.get(id)?.member === member) this.abort(id, `${member.nick} cancelled it`);
+  }
+
+  /** Stops every upload of `member` (it left its room or disconnected). */
+  abortAllOf(member: Member, reason: string): void {
+    for (const [id, upload] of [...this.#uploads]) if (upload.member === member) this.abort(id, reason);
+  }
+
+  /** Resolves once no upload is in progress, or after `timeoutMs`. */
+  whenIdle(timeoutMs: number): Promise<void> {
+    if (this.#uploads.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#onIdle = done;
+    });
+  }
+
+  #idleTimer(id: string): NodeJS.Timeout {
+    return setTimeout(() => this.abort(id, "the sender stopped sending"), DEMO_LIMITS.fileIdleTimeoutMs).unref();
+  }
+
+  #finish(id: string): void {
+    const upload = this.#uploads.get(id);
+    if (upload !== undefined) clearTimeout(upload.timer);
+    this.#uploads.delete(id);
+    if (this.#uploads.size === 0) this.#onIdle?.();
+  }
+}
