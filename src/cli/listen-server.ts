@@ -2,11 +2,10 @@
 // ws(s):// get an HTTP server of their own (WebSocket and polling both served);
 // every other scheme goes to `Server.listen(url)`, which knows tcp://, tls://,
 // ipc:// (and whatever it learns later) and refuses the rest.
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import { isEnchufeError } from "../errors.js";
 import type { RawListenUrl } from "../server/raw-listener.js";
 import { Server } from "../server/server.js";
+import { listenOnHttpUrl } from "../simple/http-listener.js";
 import { CliError, describeError, usageError } from "./cli-error.js";
 
 /** How a stream listener reads its peers (docs/server.md, "raw listeners"). */
@@ -61,21 +60,5 @@ async function listenHttp(
   tls: { key: Buffer; cert: Buffer } | undefined,
 ): Promise<ListeningServer> {
   if (!URL.canParse(url)) throw usageError(`invalid URL "${url}"`);
-  const parsed = new URL(url);
-  const isSecure = SECURE_SCHEME.test(url);
-  const host = parsed.hostname === "" ? undefined : parsed.hostname.replace(/^\[|\]$/g, "");
-  const port = parsed.port === "" ? (isSecure ? 443 : 80) : Number(parsed.port);
-  const httpServer: HttpServer = isSecure ? createHttpsServer({ ...tls }) : createHttpServer();
-  io.attach(httpServer);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(port, host, () => {
-      httpServer.off("error", reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address();
-  const actualPort = typeof address === "object" && address !== null ? address.port : port;
-  const shownHost = host === undefined ? "localhost" : host.includes(":") ? `[${host}]` : host;
-  return { io, url: `${parsed.protocol}//${shownHost}:${actualPort}`, close: () => io.close() };
+  return { io, url: await listenOnHttpUrl(io, url, tls), close: () => io.close() };
 }

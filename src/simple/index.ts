@@ -21,8 +21,6 @@
  *
  * @module
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from "node:https";
 import { io, type ClientOptions, type Socket as ClientSocket } from "../client/node.js";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import type { ServerOptions } from "../server/options.js";
@@ -30,6 +28,7 @@ import type { RawListenOptions } from "../server/raw-listener.js";
 import { Server } from "../server/server.js";
 import type { Socket as ServerSocket } from "../server/socket.js";
 import { Connection } from "./connection.js";
+import { listenOnHttpUrl } from "./http-listener.js";
 
 export { Connection, MAX_UNREAD_MESSAGES } from "./connection.js";
 export type { Message, MessageSocket } from "./connection.js";
@@ -136,16 +135,6 @@ export class SimpleServer implements AsyncIterable<ServerConnection> {
   }
 }
 
-/** Host and port of an `http(s)://` or `ws(s)://` URL; port 0 for any. */
-function httpTarget(url: string): { host: string | undefined; port: number; isSecure: boolean } {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname === "" ? undefined : parsed.hostname.replace(/^\[|\]$/g, ""),
-    port: Number(parsed.port || 0),
-    isSecure: parsed.protocol === "https:" || parsed.protocol === "wss:",
-  };
-}
-
 /**
  * Listens on `url` (`tcp://`, `tls://` with `key`/`cert`, `ipc:///path`, `udp://`, or
  * `http(s)://`/`ws(s)://` host and port for browsers and Socket.IO clients) and
@@ -187,19 +176,5 @@ export async function listen(url: string, options: SimpleListenOptions = {}): Pr
     const listener = await server.listen(url as `tcp://${string}`, raw as RawListenOptions);
     return new SimpleServer(server, listener.url);
   }
-  const { host, port, isSecure } = httpTarget(url);
-  const httpServer: HttpServer = isSecure ? createHttpsServer(tls as HttpsOptions) : createServer();
-  server.attach(httpServer);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(port, host, () => {
-      httpServer.off("error", reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address();
-  const actualPort = typeof address === "object" && address !== null ? address.port : port;
-  const scheme = url.slice(0, url.indexOf(":"));
-  const hostname = host === undefined ? "localhost" : host.includes(":") ? `[${host}]` : host;
-  return new SimpleServer(server, `${scheme}://${hostname}:${actualPort}`);
+  return new SimpleServer(server, await listenOnHttpUrl(server, url, tls));
 }

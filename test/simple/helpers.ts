@@ -89,7 +89,12 @@ const children = new Set<ChildProcess>();
 
 /** Starts `node examples/simple/<name> ...args` from the repo root. */
 export function startExample(name: string, args: string[] = [], env: Record<string, string> = {}): Example {
-  const child = spawn(process.execPath, [join("examples/simple", name), ...args], {
+  return startProgram(join("examples/simple", name), args, env);
+}
+
+/** Starts `node <path> ...args` from the repo root (`path` relative to it); cleanup() kills it if still running. */
+export function startProgram(path: string, args: string[] = [], env: Record<string, string> = {}): Example {
+  const child = spawn(process.execPath, [path, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,11 +2,10 @@
 // real child processes (from the repo root, so that `enchufe`, `enchufe/client` and
 // `enchufe/simple` resolve to dist/), and the tutorial's blocks read from
 // docs/es/tutorial.md. Every wait is bounded.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Lines } from "../simple/helpers.js";
+import { startProgram, type Example } from "../simple/helpers.js";
 
 /** The repository's root: this file runs from <build dir>/test/tutorial/. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -27,34 +26,12 @@ export function assertBuilt(): void {
   }
 }
 
-export interface Program {
-  child: ChildProcess;
-  stdout: Lines;
-  /** Everything written to stderr so far. */
-  stderr: () => string;
-  /** Resolves with the exit code, or the signal's name. */
-  exited: Promise<number | string>;
-}
-
-const children = new Set<ChildProcess>();
+/** A running program of the tutorial. */
+export type Program = Example;
 
 /** Starts `node examples/tutorial/<name> ...args` from the repo root, with a free port (PORT=0) unless `env` says. */
 export function start(name: string, args: string[] = [], env: Record<string, string> = {}): Program {
-  const child = spawn(process.execPath, [join(EXAMPLES, name), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | string>((done) =>
-    child.once("close", (code, signal) => {
-      children.delete(child);
-      done(code ?? signal ?? "unknown");
-    }),
-  );
-  return { child, stdout: new Lines(child.stdout), stderr: () => stderr, exited };
+  return startProgram(join(EXAMPLES, name), args, { PORT: "0", ...env });
 }
 
 export interface Run {
@@ -77,17 +54,7 @@ export function run(name: string, args: string[] = [], env: Record<string, strin
 }
 
 /** Kills every program a test left running. */
-export async function cleanup(): Promise<void> {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((done) => {
-          child.once("close", () => done());
-          child.kill("SIGKILL");
-        }),
-    ),
-  );
-}
+export { cleanup } from "../simple/helpers.js";
 
 /** Ports differ from run to run: `127.0.0.1:4000` and `localhost:39201` both become `<host>:PORT`. */
 export function withoutPorts(text: string): string {
