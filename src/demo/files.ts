@@ -3,10 +3,10 @@
 // chunk to the browsers in the sender's room as it comes and keeps nothing, so a
 // file is there for whoever is in the room while it travels (docs/demo.md).
 import { randomUUID } from "node:crypto";
-import type { Chat, Member } from "./chat.js";
+import type { Member } from "./chat.js";
 import { DEMO_LIMITS } from "./limits.js";
 import type { Relay } from "./relay.js";
-import { formatBytes } from "./validate.js";
+import { formatBytes, forTerminal } from "./validate.js";
 
 export interface FileOffer {
   id: string;
@@ -31,13 +31,11 @@ export type ChunkAnswer = { ok: true; received: number; done: boolean } | { ok: 
 export class FileRelay {
   readonly #uploads = new Map<string, Upload>();
   readonly #relay: Relay;
-  readonly #chat: Chat;
   readonly #publicUrl: () => string;
   #onIdle: (() => void) | undefined;
 
-  constructor(relay: Relay, chat: Chat, publicUrl: () => string) {
+  constructor(relay: Relay, publicUrl: () => string) {
     this.#relay = relay;
-    this.#chat = chat;
     this.#publicUrl = publicUrl;
   }
 
@@ -66,12 +64,9 @@ export class FileRelay {
     };
     this.#uploads.set(offer.id, { offer, member, received: 0, timer: this.#idleTimer(offer.id) });
     this.#relay.toBrowsers(offer.room, "file:offer", [offer], member.socket.id);
-    this.#chat.notice(
-      offer.room,
-      "file",
-      `${member.nick} shares ${name} (${formatBytes(size)}); open ${this.#publicUrl()} in a browser to download it`,
-      member.socket.id,
-    );
+    // Browsers have the file card; terminals cannot take the file, so they are told where to get it.
+    const text = `${member.nick} shares ${name} (${formatBytes(size)}); open ${this.#publicUrl()} in a browser to download it`;
+    this.#relay.toTerminals(offer.room, `* ${forTerminal(text)}`, member.socket.id);
     return offer;
   }
 

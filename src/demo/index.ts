@@ -102,7 +102,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
   const stats = new Stats();
   const relay = new Relay(io, stats.counters);
   const chat = new Chat(relay);
-  const files = new FileRelay(relay, chat, () => publicUrl);
+  const files = new FileRelay(relay, () => publicUrl);
   const stopAdmin = attachAdmin(io, { password: adminPassword, chat, stats, relay });
 
   io.use((_socket, next) => next(isClosing ? new Error("the server is shutting down") : undefined));

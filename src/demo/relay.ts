@@ -46,6 +46,11 @@ export class Relay {
     this.#send(adapterRoom(room, "web"), event, args, exceptId);
   }
 
+  /** Sends a line to the terminal users in `room` but `exceptId`. */
+  toTerminals(room: string, line: string, exceptId?: string): void {
+    this.#send(adapterRoom(room, "line"), "message", [line], exceptId);
+  }
+
   /** Sends to every browser, whatever its room. */
   toAllBrowsers(event: string, payload: unknown): void {
     this.#send(ALL_WEB, event, [payload], undefined);

@@ -335,8 +335,9 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
    * stops accepting sessions, and calls back once the open ones are gone.
    */
   handleDatagrams(socket: DgramSocket, limits: DatagramLimits): DatagramService {
-    // Several resends fit in one pingTimeout: one lost ping or pong does not end a session.
-    const pingResendMs = Math.max(20, Math.floor(this.options.pingTimeout / 4));
+    // Eight resends fit in one pingTimeout: lost pings or pongs end a session only when
+    // all of them are (at 20% loss each way, about one round in 3,500).
+    const pingResendMs = Math.max(20, Math.floor(this.options.pingTimeout / 8));
     return new DatagramEndpoint(socket, { ...limits, pingResendMs }, (transport) => this.#openDatagram(transport));
   }
 

@@ -72,9 +72,13 @@ export function listenDatagrams(
   const socket = createSocket(host !== undefined && isIP(host) === 6 ? "udp6" : "udp4");
   const endpoint = engine.handleDatagrams(socket, { maxDatagramBytes, maxNewSessionsPerSecond });
   return new Promise((resolve, reject) => {
-    socket.once("error", reject);
+    const fail = (error: Error): void => {
+      socket.close(); // the descriptor opened for the bind would leak
+      reject(error);
+    };
+    socket.once("error", fail);
     socket.bind(target.port, host, () => {
-      socket.off("error", reject);
+      socket.off("error", fail);
       // After binding, errors concern single datagrams (ICMP unreachable and the like).
       socket.on("error", () => undefined);
       let closed: Promise<void> | undefined;

@@ -79,12 +79,13 @@ export type EventMiddleware = (event: [string, ...unknown[]], next: NextFunction
 
 const NO_FLAGS: BroadcastFlags = Object.freeze({});
 
-/** The last packet a too-large warning was given for: a broadcast warns once, not per recipient. */
-let warnedPacket: EncodedPacket | undefined;
+/** When the last too-large warning was given: at most one a second, whatever the broadcasts. */
+let lastTooLargeWarningAt = -Infinity;
 
-function warnTooLarge(packet: EncodedPacket, transport: string): void {
-  if (packet === warnedPacket) return;
-  warnedPacket = packet;
+function warnTooLarge(transport: string): void {
+  const now = performance.now();
+  if (now - lastTooLargeWarningAt < 1000) return;
+  lastTooLargeWarningAt = now;
   process.emitWarning(`a broadcast skipped ${transport} clients: the packet does not fit in one datagram`, {
     type: "EnchufeWarning",
     code: ErrorCode.MESSAGE_TOO_LARGE,
@@ -352,13 +353,13 @@ export class Socket<
   /**
    * Writes a packet encoded once for many sockets (used by adapters). False when
    * this socket is skipped: it is closed, or the packet does not fit its transport
-   * (a UDP datagram; a process warning says so, once per packet).
+   * (a UDP datagram; a process warning says so, at most once a second).
    */
   deliver(packet: EncodedPacket, flags: BroadcastFlags): boolean {
     if (this.#isClosed) return false;
     const { session } = this.#connection;
     if (!session.fits(packet)) {
-      warnTooLarge(packet, session.transport.name);
+      warnTooLarge(session.transport.name);
       return false;
     }
     const source = packet.packet;

@@ -45,6 +45,8 @@ export class DatagramEndpoint implements DatagramSender {
   readonly #sessions = new Map<string, DatagramTransport>();
   /** Sessions whose peer has not proved its address yet, by address: a repeated open request gets the same answer. */
   readonly #unverified = new Map<string, DatagramTransport>();
+  /** Verified sessions by address: a newer session verified from the same address replaces the older one. */
+  readonly #verified = new Map<string, DatagramTransport>();
   #windowStart = 0;
   #openedInWindow = 0;
   #isAccepting = true;
@@ -82,6 +84,7 @@ export class DatagramEndpoint implements DatagramSender {
     }
     const key = peerKey(transport.peer);
     if (this.#unverified.get(key) === transport) this.#unverified.delete(key);
+    if (this.#verified.get(key) === transport) this.#verified.delete(key);
     if (this.#sessions.size === 0) {
       clearInterval(this.#pingTimer);
       this.#pingTimer = undefined;
@@ -132,7 +135,16 @@ export class DatagramEndpoint implements DatagramSender {
     // A sid is secret, but a datagram from another address is not this peer's.
     if (transport.peer.address !== peer.address || transport.peer.port !== peer.port) return;
     // Only the `open` answer told the sid: the peer owns its address.
-    if (!transport.isVerified) this.#unverified.delete(peerKey(peer));
+    if (!transport.isVerified) {
+      const key = peerKey(peer);
+      this.#unverified.delete(key);
+      // The peer there started over (a client bound to a fixed port, a NAT reusing one). Datagrams
+      // to a client name no session, so the older one's pings and broadcasts would reach the new
+      // one as its own: it ends, silently. Only the peer at this address could learn the new sid.
+      const previous = this.#verified.get(key);
+      this.#verified.set(key, transport);
+      previous?.abandon();
+    }
     let frames;
     try {
       frames = decodeDatagramFrames(datagram, header.framesAt);

@@ -97,7 +97,10 @@ export class DatagramTransport implements Transport {
       this.#openAnswer = datagram; // sent by answerOpen(), as large as the request allows
       return;
     }
-    if (type === EnginePacketType.PING) this.#unansweredPing = datagram;
+    if (type === EnginePacketType.PING) {
+      this.#unansweredPing = datagram;
+      if (!this.#isVerified) return; // not held: resendPing() sends it once the address is proved
+    }
     this.#send(datagram);
   }
 
@@ -133,6 +136,12 @@ export class DatagramTransport implements Transport {
       }
       this.owner?.onTransportPacket(packet);
     }
+  }
+
+  /** A newer session proved it owns this peer's address: this one ends without sending it anything. */
+  abandon(): void {
+    this.#isVerified = false; // so that no close packet goes: it would reach the newer session
+    this.#end("transport close");
   }
 
   /** Input that is not valid: the session closes as a parse error. */

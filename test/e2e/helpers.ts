@@ -1,0 +1,287 @@
+// What the end-to-end tests share: headless Chromium (Debian's, driven by
+// playwright-core), people on the chat page (one browser context each, so each
+// has its own storage, as two people on two computers would), terminal users on
+// plain TCP, and where screenshots go. Without Chromium the suites are skipped,
+// saying why; under CI=true they fail instead (scripts/run-tests.mjs).
+import { existsSync, mkdirSync } from "node:fs";
+import { connect, type Socket as NetSocket } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM);
+export const skip =
+  hasChromium || process.env.CI === "true"
+    ? false
+    : `no Chromium at ${CHROMIUM} (scripts/install-browser.sh installs it)`;
+
+/** How long a step may take before the test says what it was waiting for. */
+export const STEP_MS = 5000;
+
+export function launchBrowser(): Promise<Browser> {
+  if (!hasChromium) throw new Error(`CI=true and no Chromium at ${CHROMIUM}: run scripts/install-browser.sh`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    timeout: 30_000,
+  });
+}
+
+/** The repository's root (the compiled tests run from a build directory below it). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("package.json not found above the tests");
+    dir = parent;
+  }
+  return dir;
+}
+
+/** test-artifacts/e2e/NAME (the directory is created; it is not committed). */
+export function artifactPath(name: string): string {
+  const dir = join(repoRoot(), "test-artifacts", "e2e");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
+
+/** A person on the chat page. */
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page's scripts (a test expects none). */
+  errors: string[];
+}
+
+const contexts = new Set<BrowserContext>();
+
+/** Opens a new context on `path` of the demo; the page's errors are collected. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<Person> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 720 } });
+  contexts.add(context);
+  context.setDefaultTimeout(STEP_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+/** Opens the chat, answers the nickname dialog and waits until it is online. */
+export async function joinChat(
+  browser: Browser,
+  url: string,
+  nick: string,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<Person> {
+  const person = await openPage(browser, url, options);
+  const { page } = person;
+  await page.locator("#nick-dialog").waitFor({ state: "visible" });
+  await page.fill("#nick-input", nick);
+  await page.click("#nick-submit");
+  await page.locator("#nick-dialog").waitFor({ state: "hidden" });
+  await page.locator('#status[data-state="online"]').waitFor();
+  await waitForText(page, "#nick-button", nick);
+  return person;
+}
+
+/** Closes every context opened since the last call. */
+export async function closePages(): Promise<void> {
+  const open = [...contexts];
+  contexts.clear();
+  await Promise.all(open.map((context) => context.close().catch(() => undefined)));
+}
+
+/** Waits until `selector`'s textContent (trimmed) equals `text`, or includes it with `{ includes: true }`. */
+export async function waitForText(
+  page: Page,
+  selector: string,
+  text: string,
+  { includes = false, timeout = STEP_MS } = {},
+): Promise<void> {
+  try {
+    await page.waitForFunction(
+      ([selector, text, includes]) => {
+        const actual = document.querySelector(selector)?.textContent?.trim();
+        return actual !== undefined && (includes ? actual.includes(text) : actual === text);
+      },
+      [selector, text, includes] as const,
+      { timeout },
+    );
+  } catch {
+    const actual = await page.evaluate((selector) => document.querySelector(selector)?.textContent, selector);
+    throw new Error(`${selector} shows ${JSON.stringify(actual)}, not ${JSON.stringify(text)}, after ${timeout} ms`);
+  }
+}
+
+/** What a message in #messages shows. */
+export interface ShownMessage {
+  nick: string;
+  text: string;
+  tick: string | null;
+  cid: string;
+}
+
+/** The messages a page shows, in order. */
+export function shownMessages(page: Page): Promise<ShownMessage[]> {
+  return page.$$eval('#messages [data-testid="message"]', (items) =>
+    items.map((item) => ({
+      nick: item.querySelector('[data-testid="message-nick"]')?.textContent ?? "",
+      text: item.querySelector('[data-testid="message-text"]')?.textContent ?? "",
+      tick: item.querySelector('[data-testid="tick"]')?.getAttribute("data-state") ?? null,
+      cid: item.getAttribute("data-cid") ?? "",
+    })),
+  );
+}
+
+/** Waits until the page shows a message `text` from `nick`. */
+export async function waitForMessage(page: Page, nick: string, text: string, timeout = STEP_MS): Promise<void> {
+  try {
+    await page.waitForFunction(
+      ([nick, text]) =>
+        [...document.querySelectorAll('#messages [data-testid="message"]')].some(
+          (item) =>
+            item.querySelector('[data-testid="message-nick"]')?.textContent === nick &&
+            item.querySelector('[data-testid="message-text"]')?.textContent === text,
+        ),
+      [nick, text] as const,
+      { timeout },
+    );
+  } catch {
+    const shown = await shownMessages(page);
+    throw new Error(
+      `no message ${JSON.stringify(text)} from ${nick} within ${timeout} ms; shown: ${JSON.stringify(shown)}`,
+    );
+  }
+}
+
+/** Waits until the page shows a notice of `kind` whose text includes `text`. */
+export async function waitForNotice(page: Page, kind: string, text: string, timeout = STEP_MS): Promise<void> {
+  try {
+    await page.waitForFunction(
+      ([kind, text]) =>
+        [...document.querySelectorAll('#messages [data-testid="notice"]')].some(
+          (item) => item.getAttribute("data-kind") === kind && (item.textContent ?? "").includes(text),
+        ),
+      [kind, text] as const,
+      { timeout },
+    );
+  } catch {
+    const notices = await page.$$eval('#messages [data-testid="notice"]', (items) =>
+      items.map((item) => `${item.getAttribute("data-kind")}: ${item.textContent}`),
+    );
+    throw new Error(
+      `no ${kind} notice with ${JSON.stringify(text)} within ${timeout} ms; shown: ${JSON.stringify(notices)}`,
+    );
+  }
+}
+
+/** Types `text` in the composer, as a person does (so typing is announced), and sends it with Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  await page.fill("#message-input", text);
+  await page.press("#message-input", "Enter");
+}
+
+/** The nicknames in the who's-online list, sorted. */
+export function members(page: Page): Promise<string[]> {
+  return page.$$eval("#member-list li", (items) => items.map((item) => item.getAttribute("data-nick") ?? "").sort());
+}
+
+/** Waits until the who's-online list has exactly these nicknames. */
+export async function waitForMembers(page: Page, nicks: string[], timeout = STEP_MS): Promise<void> {
+  const expected = [...nicks].sort();
+  try {
+    await page.waitForFunction(
+      (expected) =>
+        JSON.stringify(
+          [...document.querySelectorAll("#member-list li")].map((li) => li.getAttribute("data-nick")).sort(),
+        ) === JSON.stringify(expected) &&
+        document.querySelector("#member-count")?.textContent === String(expected.length),
+      expected,
+      { timeout },
+    );
+  } catch {
+    throw new Error(
+      `members ${JSON.stringify(await members(page))}, not ${JSON.stringify(expected)}, after ${timeout} ms`,
+    );
+  }
+}
+
+/** A terminal user (`nc`): the lines it read, and a way to type. */
+export interface LineUser {
+  socket: NetSocket;
+  lines: string[];
+  type(line: string): void;
+  /** Resolves with the first line matching `pattern`. */
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+}
+
+/** Connects to the demo's `lineUrl` (`tcp://host:port`) as `nc` would. */
+export async function lineUser(lineUrl: string | undefined): Promise<LineUser> {
+  if (lineUrl === undefined) throw new Error("the demo has no line listener");
+  const { hostname, port } = new URL(lineUrl);
+  const socket = connect(Number(port), hostname);
+  socket.setEncoding("utf8");
+  const lines: string[] = [];
+  let partial = "";
+  socket.on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts.map((line) => line.replace(/\r$/, "")));
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  socket.on("error", () => undefined);
+  terminals.add(socket);
+  return {
+    socket,
+    lines,
+    type: (line) => void socket.write(`${line}\n`),
+    async waitFor(pattern, timeoutMs = STEP_MS) {
+      const matches = (line: string): boolean =>
+        typeof pattern === "string" ? line.includes(pattern) : pattern.test(line);
+      const deadline = Date.now() + timeoutMs;
+      while (!lines.some(matches)) {
+        if (Date.now() > deadline)
+          throw new Error(`no line matching ${String(pattern)} within ${timeoutMs} ms; got:\n${lines.join("\n")}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return lines.find(matches)!;
+    },
+  };
+}
+
+const terminals = new Set<NetSocket>();
+
+/** Closes every terminal opened since the last call. */
+export function closeTerminals(): void {
+  for (const socket of terminals) socket.destroy();
+  terminals.clear();
+}
+
+/** Polls `check` (which throws while not yet true) until it passes or `timeoutMs` runs out; rethrows its last error. */
+export async function eventually(check: () => Promise<void> | void, timeoutMs = STEP_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
