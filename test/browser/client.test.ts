@@ -3,18 +3,12 @@
 // server with a Node peer (socket.io-client from npm) over each transport.
 // Without Chromium the suite is skipped, saying why; under CI=true it fails instead.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { after, afterEach, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { afterEach, describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { skipWithoutChromium, useChromium } from "../helpers/chromium.js";
 import { closeAll, connected, once, startServer, type ClientSocket, type TestServer } from "../helpers/peers.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-const skip =
-  hasChromium || process.env.CI === "true"
-    ? false
-    : `no Chromium at ${CHROMIUM} (scripts/install-browser.sh installs it)`;
 
 // The bundles run-tests.mjs builds beside the compiled sources (.test-build*/src/client-bundle/).
 const BUNDLE_DIR = new URL("../../src/client-bundle/", import.meta.url);
@@ -75,29 +69,10 @@ interface PageGlobals {
   log: { transports: string[]; chat: string[]; bytes: { type: string; values: number[] }[] };
 }
 
-describe("the client bundles in Chromium", { skip, timeout: 120_000 }, () => {
-  let browser: Browser | undefined;
+describe("the client bundles in Chromium", { skip: skipWithoutChromium, timeout: 120_000 }, () => {
+  const browser = useChromium();
   let page: Page | undefined;
   let pageErrors: string[] = [];
-
-  before(async () => {
-    if (!hasChromium) throw new Error(`CI=true and no Chromium at ${CHROMIUM}: run scripts/install-browser.sh`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      timeout: 30_000,
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
 
   afterEach(async () => {
     // A polling page says goodbye, or the server's close() would wait for it.
@@ -120,7 +95,7 @@ describe("the client bundles in Chromium", { skip, timeout: 120_000 }, () => {
       });
     });
     const node = await connected(server.url);
-    page = await browser!.newPage();
+    page = await browser().newPage();
     page.setDefaultTimeout(10_000);
     pageErrors = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));

@@ -2,24 +2,19 @@
 // terminal user on the demo started in-process, asserting what they would see.
 // Each test gets a fresh demo, so nicknames, rooms and histories start empty.
 import assert from "node:assert/strict";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { startDemo, type DemoServer } from "../../src/demo/index.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { skipWithoutChromium } from "../helpers/chromium.js";
 import {
-  closePages,
-  closeTerminals,
-  joinChat,
-  launchBrowser,
   lineUser,
   send,
   shownMessages,
-  skip,
   STEP_MS,
+  useDemoInChromium,
   waitForMembers,
   waitForMessage,
   waitForNotice,
   waitForText,
-  type Person,
 } from "./helpers.js";
 
 /** Records every state a message's tick shows, from the moment it appears (call before sending). */
@@ -69,40 +64,9 @@ async function waitForTick(page: Page, text: string, state: string, timeout = ST
   );
 }
 
-describe("the demo's chat in Chromium", { skip, timeout: 60_000 }, () => {
-  let browser: Browser;
-  let demo: DemoServer | undefined;
-  let people: Person[] = [];
-
-  const person = async (nick: string): Promise<Person> => {
-    const joined = await joinChat(browser, demo!.url, nick);
-    people.push(joined);
-    return joined;
-  };
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    demo = await startDemo({ port: 0, linePort: 0, host: "127.0.0.1", adminPassword: "e2e-secret" });
-  });
-
-  afterEach(async () => {
-    const errors = people.flatMap((someone) => someone.errors);
-    people = [];
-    closeTerminals();
-    await closePages();
-    await demo?.close();
-    demo = undefined;
-    assert.deepEqual(errors, [], "no uncaught errors in the pages");
-  });
-
-  after(async () => {
-    await closePages();
-    await demo?.close();
-    await browser?.close();
-  });
+describe("the demo's chat in Chromium", { skip: skipWithoutChromium, timeout: 60_000 }, () => {
+  const session = useDemoInChromium("e2e-secret");
+  const { person } = session;
 
   it("two pages chat in #general, see each other typing, then move to a new room", async () => {
     const ana = await person("ana");
@@ -173,7 +137,7 @@ describe("the demo's chat in Chromium", { skip, timeout: 60_000 }, () => {
     await send(ana.page, "anyone on a terminal?");
     await waitForMessage(bob.page, "ana", "anyone on a terminal?");
 
-    const tom = await lineUser(demo!.lineUrl);
+    const tom = await lineUser(session.demo.lineUrl);
     await tom.waitFor("* your nickname?");
     tom.type("tom");
     await tom.waitFor(/^\* you are tom in #general/);

@@ -6,21 +6,17 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { startDemo, type DemoServer } from "../../src/demo/index.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { skipWithoutChromium } from "../helpers/chromium.js";
 import {
   artifactPath,
-  closePages,
-  closeTerminals,
   eventually,
-  joinChat,
-  launchBrowser,
   lineUser,
   openPage,
   repoRoot,
   send,
-  skip,
+  useDemoInChromium,
   waitForMembers,
   waitForMessage,
   waitForNotice,
@@ -97,40 +93,9 @@ function pairs(page: Page, selector: string): Promise<Record<string, string>> {
   );
 }
 
-describe("the demo's files and dashboard in Chromium", { skip, timeout: 60_000 }, () => {
-  let browser: Browser;
-  let demo: DemoServer | undefined;
-  let people: Person[] = [];
-
-  const person = async (nick: string, viewport?: { width: number; height: number }): Promise<Person> => {
-    const joined = await joinChat(browser, demo!.url, nick, viewport === undefined ? {} : { viewport });
-    people.push(joined);
-    return joined;
-  };
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    demo = await startDemo({ port: 0, linePort: 0, host: "127.0.0.1", adminPassword: PASSWORD });
-  });
-
-  afterEach(async () => {
-    const errors = people.flatMap((someone) => someone.errors);
-    people = [];
-    closeTerminals();
-    await closePages();
-    await demo?.close();
-    demo = undefined;
-    assert.deepEqual(errors, [], "no uncaught errors in the pages");
-  });
-
-  after(async () => {
-    await closePages();
-    await demo?.close();
-    await browser?.close();
-  });
+describe("the demo's files and dashboard in Chromium", { skip: skipWithoutChromium, timeout: 60_000 }, () => {
+  const session = useDemoInChromium(PASSWORD);
+  const { person } = session;
 
   it("sends a file from one page to another: progress to 100% on both, and the download is the same bytes", async () => {
     const ana = await person("ana");
@@ -189,8 +154,10 @@ describe("the demo's files and dashboard in Chromium", { skip, timeout: 60_000 }
   });
 
   it("the dashboard: refuses a wrong password, counts pages and terminals, lists rooms, disconnects a socket", async () => {
-    const admin = await openPage(browser, `${demo!.url}/admin`, { viewport: { width: 1280, height: 1000 } });
-    people.push(admin);
+    const admin = await openPage(session.browser, `${session.demo.url}/admin`, {
+      viewport: { width: 1280, height: 1000 },
+    });
+    session.watch(admin);
     const { page } = admin;
 
     await page.fill("#password-input", "not the password");
@@ -208,7 +175,7 @@ describe("the demo's files and dashboard in Chromium", { skip, timeout: 60_000 }
     // Two pages (ana moves to #lab) and a terminal user in #general.
     const ana = await person("ana");
     const bob = await person("bob");
-    const tom = await lineUser(demo!.lineUrl);
+    const tom = await lineUser(session.demo.lineUrl);
     await tom.waitFor("your nickname?");
     tom.type("tom");
     await tom.waitFor(/^\* you are tom in #general/);

@@ -1,38 +1,21 @@
-// What the end-to-end tests share: headless Chromium (Debian's, driven by
-// playwright-core), people on the chat page (one browser context each, so each
-// has its own storage, as two people on two computers would), terminal users on
-// plain TCP, and where screenshots go. Without Chromium the suites are skipped,
-// saying why; under CI=true they fail instead (scripts/run-tests.mjs).
+// What the end-to-end tests share: a suite's headless Chromium and a fresh demo
+// per test (useDemoInChromium), people on the chat page (one browser context
+// each, so each has its own storage, as two people on two computers would),
+// terminal users on plain TCP, and where screenshots go. Without Chromium the
+// suites are skipped, saying why; under CI=true they fail instead
+// (test/helpers/chromium.ts, scripts/run-tests.mjs).
+import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { connect, type Socket as NetSocket } from "node:net";
 import { dirname, join } from "node:path";
+import { after, afterEach, beforeEach } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const hasChromium = existsSync(CHROMIUM);
-export const skip =
-  hasChromium || process.env.CI === "true"
-    ? false
-    : `no Chromium at ${CHROMIUM} (scripts/install-browser.sh installs it)`;
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startDemo, type DemoServer } from "../../src/demo/index.js";
+import { useChromium } from "../helpers/chromium.js";
 
 /** How long a step may take before the test says what it was waiting for. */
 export const STEP_MS = 5000;
-
-export function launchBrowser(): Promise<Browser> {
-  if (!hasChromium) throw new Error(`CI=true and no Chromium at ${CHROMIUM}: run scripts/install-browser.sh`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    timeout: 30_000,
-  });
-}
 
 /** The repository's root (the compiled tests run from a build directory below it). */
 export function repoRoot(): string {
@@ -94,6 +77,67 @@ export async function joinChat(
   await page.locator('#status[data-state="online"]').waitFor();
   await waitForText(page, "#nick-button", nick);
   return person;
+}
+
+/** A suite's Chromium, this test's demo, and the people on it (see useDemoInChromium). */
+export interface DemoInChromium {
+  /** The suite's browser, launched before its first test. */
+  readonly browser: Browser;
+  /** This test's demo: a fresh one each test, so nicknames, rooms and histories start empty. */
+  readonly demo: DemoServer;
+  /** Opens the chat as `nick` (joinChat()); its page's errors are checked after the test. */
+  person: (nick: string, viewport?: { width: number; height: number }) => Promise<Person>;
+  /** Checks the page errors of someone opened otherwise (openPage()) after the test too. */
+  watch: (someone: Person) => Person;
+}
+
+/**
+ * Registers a suite's hooks (call it in the describe's body): Chromium launched once,
+ * a demo with `adminPassword` started before each test, and after each: the terminals,
+ * pages and demo closed, and no uncaught error in the pages of the people watched.
+ */
+export function useDemoInChromium(adminPassword: string): DemoInChromium {
+  let demo: DemoServer | undefined;
+  let people: Person[] = [];
+
+  beforeEach(async () => {
+    demo = await startDemo({ port: 0, linePort: 0, host: "127.0.0.1", adminPassword });
+  });
+
+  afterEach(async () => {
+    const errors = people.flatMap((someone) => someone.errors);
+    people = [];
+    closeTerminals();
+    await closePages();
+    await demo?.close();
+    demo = undefined;
+    assert.deepEqual(errors, [], "no uncaught errors in the pages");
+  });
+
+  after(async () => {
+    await closePages();
+    await demo?.close();
+  });
+
+  const browser = useChromium(); // closed after the pages and the demo
+  const session: DemoInChromium = {
+    get browser() {
+      return browser();
+    },
+    get demo() {
+      if (demo === undefined) throw new Error("no demo: only inside a test");
+      return demo;
+    },
+    person: async (nick, viewport) => {
+      const options = viewport === undefined ? {} : { viewport };
+      return session.watch(await joinChat(session.browser, session.demo.url, nick, options));
+    },
+    watch: (someone) => {
+      people.push(someone);
+      return someone;
+    },
+  };
+  return session;
 }
 
 /** Closes every context opened since the last call. */

@@ -4,7 +4,7 @@
 // talks to the enchufe server's raw listener instead of HTTP: suites keep writing
 // `peer.url` and client() takes it there. Everything opened here (servers, clients,
 // proxies, socket files) is closed by closeAll(), which each test file runs in afterEach.
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server as HttpServer } from "node:http";
 import {
   connect as connectNet,
@@ -17,8 +17,9 @@ import { join } from "node:path";
 import { Server as SocketIOServer } from "socket.io";
 import { io, type ClientOptions, type ClientTransportName, type Manager, type Socket } from "../../src/client/node.js";
 import { Server, type ServerOptions } from "../../src/index.js";
+import { makeCertificates, type Certificates } from "./certificates.js";
 import { startTcpProxy } from "./tcp-proxy.js";
-import { startUdpFreezeProxy, type UdpFreezeProxy } from "./udp-freeze-proxy.js";
+import { startUdpProxy as startUdpProxyBefore, type UdpProxy } from "./udp-proxy.js";
 
 import { once, until } from "./peers.js";
 
@@ -40,12 +41,12 @@ export interface Setup {
 }
 
 /**
- * The raw transports a suite runs on: the streams, and UDP's datagrams (TLS has a smoke
- * test of its own: it needs certificates).
+ * The raw transports a suite runs on: the streams (TLS with throwaway certificates made
+ * once per process, which the client trusts), and UDP's datagrams.
  */
-export type StreamName = "tcp" | "ipc" | "udp";
+export type StreamName = "tcp" | "tls" | "ipc" | "udp";
 
-/** `"default"`, `"polling"`, `"websocket"`, `"tcp"`, `"ipc"` or `"udp"`. */
+/** `"default"`, `"polling"`, `"websocket"`, `"tcp"`, `"tls"`, `"ipc"` or `"udp"`. */
 export function transportLabel(transports: TransportSetting): string {
   return transports === undefined ? "default (polling, then upgrade)" : transports.join("+");
 }
@@ -53,7 +54,7 @@ export function transportLabel(transports: TransportSetting): string {
 /** The setup's raw transport (a stream, or UDP); undefined for HTTP (polling, WebSocket). */
 export function streamOf(setup: Setup): StreamName | undefined {
   const first = setup.transports?.[0];
-  return first === "tcp" || first === "ipc" || first === "udp" ? first : undefined;
+  return first === "tcp" || first === "tls" || first === "ipc" || first === "udp" ? first : undefined;
 }
 
 /**
@@ -62,16 +63,6 @@ export function streamOf(setup: Setup): StreamName | undefined {
  */
 export function hasHttp(setup: Setup): boolean {
   return streamOf(setup) === undefined;
-}
-
-/**
- * Capability: packets arrive, and in the order sent (every transport but UDP). A test that
- * cannot pass without both registers only under it. On loopback UDP loses and reorders
- * nothing in practice, so tests that merely could fail that way still run on udp: today
- * every shared test does (loss is tested on purpose in suites/datagram.ts, through a proxy).
- */
-export function isReliable(setup: Setup): boolean {
-  return streamOf(setup) !== "udp";
 }
 
 /**
@@ -158,6 +149,16 @@ const ipcManagers = new Map<string, Manager>();
 /** Unix socket files, removed by closeAll() once their servers are closed. */
 const socketPaths: string[] = [];
 
+let certificates: Certificates | undefined;
+
+/** The tls setup's certificates: made once per process, in a directory removed at exit. */
+function testCertificates(): Certificates {
+  if (certificates !== undefined) return certificates;
+  const dir = mkdtempSync(join(tmpdir(), "enchufe-client-pki-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return (certificates = makeCertificates(dir));
+}
+
 /** A fresh Unix socket path under the temp directory. */
 function tempSocketPath(): string {
   const path = join(tmpdir(), `enchufe-client-${process.pid}-${socketPaths.length}-${Date.now()}.sock`);
@@ -185,7 +186,9 @@ export async function startPeer(target: ServerKind | Setup, options: PeerOptions
     server = enchufe;
     if (stream !== undefined) {
       const target = stream === "ipc" ? (`ipc://${tempSocketPath()}` as const) : (`${stream}://127.0.0.1:0` as const);
-      streamUrl = (await enchufe.listen(target)).url;
+      const certs = stream === "tls" ? testCertificates() : undefined;
+      const tls = certs === undefined ? {} : { key: certs.serverKey, cert: certs.serverCert };
+      streamUrl = (await enchufe.listen(target, tls)).url;
     }
   } else {
     if (stream !== undefined) throw new Error(`socket.io has no ${stream} listener`);
@@ -212,7 +215,7 @@ export interface Proxy {
 
 /**
  * A proxy in front of `peer`'s HTTP port (helpers/tcp-proxy.ts) or, for a raw setup,
- * of its raw listener (for udp://, helpers/udp-freeze-proxy.ts); closed by closeAll().
+ * of its raw listener (for udp://, helpers/udp-proxy.ts); closed by closeAll().
  */
 export async function startProxy(peer: Peer): Promise<Proxy> {
   if (peer.streamUrl?.startsWith("udp:") === true) return startUdpProxy(peer);
@@ -223,19 +226,14 @@ export async function startProxy(peer: Peer): Promise<Proxy> {
 }
 
 /**
- * A proxy in front of a udp setup's peer (helpers/udp-freeze-proxy.ts) that can also thaw
- * and drop chosen datagrams; closed by closeAll().
+ * A proxy in front of a udp setup's peer (helpers/udp-proxy.ts, without faults unless
+ * asked) that can also thaw and drop chosen datagrams; closed by closeAll().
  */
-export async function startUdpProxy(peer: Peer): Promise<Proxy & Omit<UdpFreezeProxy, "port" | "close">> {
+export async function startUdpProxy(peer: Peer): Promise<UdpProxy> {
   if (peer.streamUrl?.startsWith("udp:") !== true) throw new Error("not a udp peer");
-  const proxy = await startUdpFreezeProxy(Number(new URL(peer.streamUrl).port));
+  const proxy = await startUdpProxyBefore({ target: { port: Number(new URL(peer.streamUrl).port) } });
   closers.unshift(() => proxy.close());
-  return {
-    url: `udp://127.0.0.1:${proxy.port}`,
-    freeze: () => proxy.freeze(),
-    thaw: () => proxy.thaw(),
-    drop: (filter) => proxy.drop(filter),
-  };
+  return proxy;
 }
 
 /**
@@ -273,8 +271,9 @@ async function startStreamProxy(target: string): Promise<Proxy> {
     for (const socket of sockets) socket.destroy();
     return new Promise((resolve) => server.close(() => resolve()));
   });
+  const scheme = target.startsWith("tls:") ? "tls" : "tcp"; // TLS passes through as bytes
   return {
-    url: path === undefined ? `tcp://127.0.0.1:${(server.address() as AddressInfo).port}` : `ipc://${path}`,
+    url: path === undefined ? `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}` : `ipc://${path}`,
     freeze() {
       isFrozen = true;
       for (const socket of sockets) {
@@ -325,8 +324,9 @@ export function client(setup: Setup, url: string, options: ClientOptions = {}): 
   return socket;
 }
 
-function streamClient(stream: StreamName, httpUrl: string, options: ClientOptions): Socket {
-  if (/^(tcp|ipc|udp):/.test(httpUrl)) return io(httpUrl, options);
+function streamClient(stream: StreamName, httpUrl: string, given: ClientOptions): Socket {
+  const options = stream === "tls" ? { ca: testCertificates().ca, ...given } : given;
+  if (/^(tcp|tls|ipc|udp):/.test(httpUrl)) return io(httpUrl, options);
   const { port, pathname: namespace } = new URL(httpUrl);
   const url = streamUrls.get(Number(port)) ?? (stream === "ipc" ? undefined : `${stream}://127.0.0.1:${port}`);
   if (url === undefined) throw new Error(`no ${stream} listener for ${httpUrl}`);

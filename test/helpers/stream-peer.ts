@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import { Server, type ServerOptions } from "../../src/index.js";
+import { frame, Kind, SocketIoPeer, type JoinOptions, type OpenPacket, type PacketStart } from "./socketio-peer.js";
 
-/** Frame kinds (docs/protocol.md). */
-export const Kind = { TEXT: 0, BINARY: 1 } as const;
+export { ConnectRefused, frame, Kind, type OpenPacket, type ReceivedPacket } from "./socketio-peer.js";
 
 /** Where to connect: a listener URL (`tcp://h:p`, `tls://h:p`, `ipc:///path`), a port on 127.0.0.1, or a socket path. */
 export type StreamTarget = string | { port: number; host?: string } | { path: string };
@@ -26,39 +26,6 @@ export interface StreamPeerOptions {
   autoPong?: boolean;
   /** How long the connection (and the TLS handshake) may take. @default 2000 */
   timeoutMs?: number;
-}
-
-import type { OpenPacket } from "./polling.js";
-
-export type { OpenPacket };
-
-/** A Socket.IO packet received, its attachments put back in place of their placeholders. */
-export interface ReceivedPacket {
-  /** Socket.IO packet type: 0 CONNECT … 6 BINARY_ACK. */
-  type: number;
-  namespace: string;
-  id: number | undefined;
-  data: unknown;
-  /** The text as it came (`42["a"]` without the Engine.IO `4`). */
-  raw: string;
-}
-
-/** A CONNECT refused by the server (`44{"message":…}`). */
-export class ConnectRefused extends Error {
-  readonly data: unknown;
-  constructor(data: unknown) {
-    super(`CONNECT refused: ${JSON.stringify(data)}`);
-    this.data = data;
-  }
-}
-
-/** One frame: the header (u32 BE length, kind) and the payload. */
-export function frame(payload: string | Uint8Array, kind?: number): Buffer {
-  const bytes = typeof payload === "string" ? Buffer.from(payload, "utf8") : Buffer.from(payload);
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(bytes.length, 0);
-  header[4] = kind ?? (typeof payload === "string" ? Kind.TEXT : Kind.BINARY);
-  return Buffer.concat([header, bytes]);
 }
 
 const peers = new Set<StreamPeer>();
@@ -102,7 +69,7 @@ function socketOptions(target: StreamTarget): { path: string } | { host: string;
 }
 
 /** A raw stream peer: frames in a queue, frames out as told. */
-export class StreamPeer {
+export class StreamPeer extends SocketIoPeer {
   readonly socket: Socket;
   /** Resolves when the connection is closed, by either side. */
   readonly closed: Promise<void>;
@@ -119,9 +86,9 @@ export class StreamPeer {
   readonly #frames: (string | Buffer)[] = [];
   readonly #waiters: ((frame: string | Buffer | undefined) => void)[] = [];
   #isClosed = false;
-  #nextAckId = 1;
 
   private constructor(socket: Socket, autoPong: boolean) {
+    super();
     this.socket = socket;
     this.#autoPong = autoPong;
     peers.add(this);
@@ -176,11 +143,9 @@ export class StreamPeer {
   /** Connects, reads `open` and joins `namespace`; resolves with the peer and its Socket.IO id. */
   static async joined(
     target: StreamTarget,
-    options: StreamPeerOptions & { namespace?: string; auth?: Record<string, unknown> } = {},
+    options: StreamPeerOptions & JoinOptions = {},
   ): Promise<{ peer: StreamPeer; id: string }> {
-    const peer = await StreamPeer.opened(target, options);
-    const id = await peer.join(options.namespace, options.auth);
-    return { peer, id };
+    return (await StreamPeer.opened(target, options)).joinWith(options);
   }
 
   /** Reads the first frame, which must be the `open` packet. */
@@ -203,60 +168,8 @@ export class StreamPeer {
     this.socket.write(bytes);
   }
 
-  /** Sends a Socket.IO packet (`type` + namespace + id + JSON), binary parts as attachments. */
-  sendPacket(type: number, namespace: string, id: number | undefined, data: unknown): void {
-    const attachments: Uint8Array[] = [];
-    const json = data === undefined ? "" : JSON.stringify(deconstruct(data, attachments));
-    // With attachments, EVENT (2) becomes BINARY_EVENT (5) and ACK (3) BINARY_ACK (6).
-    const isBinary = attachments.length > 0;
-    const head = isBinary ? `4${type === 3 ? 6 : 5}${attachments.length}-` : `4${type}`;
-    const nsp = namespace === "/" ? "" : `${namespace},`;
-    this.send(`${head}${nsp}${id ?? ""}${json}`);
-    for (const bytes of attachments) this.send(bytes);
-  }
-
-  /** Joins `namespace` (CONNECT with `auth`); resolves with the socket id, rejects with ConnectRefused. */
-  async join(namespace = "/", auth?: Record<string, unknown>, timeoutMs = 2000): Promise<string> {
-    this.sendPacket(0, namespace, undefined, auth);
-    const answer = await this.nextPacket(
-      (packet) => (packet.type === 0 || packet.type === 4) && packet.namespace === namespace,
-      timeoutMs,
-    );
-    if (answer.type === 4) throw new ConnectRefused(answer.data);
-    return (answer.data as { sid: string }).sid;
-  }
-
-  /** Emits `event` with `args` (Buffers travel as attachments). */
-  emit(event: string, ...args: unknown[]): void {
-    this.sendPacket(2, "/", undefined, [event, ...args]);
-  }
-
-  /** Emits with an ack id and resolves with the ack's arguments. */
-  async emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> {
-    const id = this.#nextAckId++;
-    this.sendPacket(2, "/", id, [event, ...args]);
-    const answer = await this.nextPacket((packet) => (packet.type === 3 || packet.type === 6) && packet.id === id);
-    return answer.data as unknown[];
-  }
-
-  /** Answers the server's ack `id` with `args`. */
-  ack(id: number, ...args: unknown[]): void {
-    this.sendPacket(3, "/", id, args);
-  }
-
-  /** The next event (`42`/`45`) named `event` (others skipped): its arguments and ack id. */
-  async nextEvent(event: string, timeoutMs = 2000): Promise<{ args: unknown[]; id: number | undefined }> {
-    const packet = await this.nextPacket(
-      (candidate) =>
-        (candidate.type === 2 || candidate.type === 5) && Array.isArray(candidate.data) && candidate.data[0] === event,
-      timeoutMs,
-    );
-    return { args: (packet.data as unknown[]).slice(1), id: packet.id };
-  }
-
-  /** Disconnects from `namespace` (`41`). */
-  leave(namespace = "/"): void {
-    this.sendPacket(1, namespace, undefined, undefined);
+  protected sendPayloads(payloads: (string | Buffer)[]): void {
+    for (const payload of payloads) this.send(payload);
   }
 
   /** The next frame: a string for text, a Buffer for binary. Rejects after `timeoutMs` or on close. */
@@ -279,33 +192,17 @@ export class StreamPeer {
     });
   }
 
-  /** The next text frame for which `test` holds; other frames are skipped. */
-  async nextText(test: (text: string) => boolean = () => true, timeoutMs = 2000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const next = await this.next(Math.max(1, deadline - Date.now()));
-      if (typeof next === "string" && test(next)) return next;
-    }
-  }
-
-  /**
-   * The next Socket.IO packet for which `test` holds, its attachments (the binary
-   * frames after it) in place; other packets and Engine.IO packets are skipped.
-   */
-  async nextPacket(test: (packet: ReceivedPacket) => boolean = () => true, timeoutMs = 2000): Promise<ReceivedPacket> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = await this.nextText((candidate) => candidate.startsWith("4"), Math.max(1, deadline - Date.now()));
-      const { packet, attachments } = parseSocketPacket(text.slice(1));
-      const buffers: Buffer[] = [];
-      while (buffers.length < attachments) {
-        const part = await this.next(Math.max(1, deadline - Date.now()));
+  /** A text frame starting with `4`, its attachments the binary frames after it. */
+  protected async nextPacketStart(remainingMs: () => number): Promise<PacketStart> {
+    const text = await this.nextText((candidate) => candidate.startsWith("4"), remainingMs());
+    return {
+      text,
+      attachment: async () => {
+        const part = await this.next(remainingMs());
         if (typeof part === "string") throw new Error(`expected an attachment, got the text frame ${part}`);
-        buffers.push(part);
-      }
-      packet.data = reconstruct(packet.data, buffers);
-      if (test(packet)) return packet;
-    }
+        return part;
+      },
+    };
   }
 
   /** Frames received and not read yet. */
@@ -348,45 +245,4 @@ export class StreamPeer {
       else this.#frames.push(received);
     }
   }
-}
-
-/** Reads a Socket.IO packet (without the Engine.IO `4`): type, attachment count, namespace, id, JSON. */
-export function parseSocketPacket(text: string): { packet: ReceivedPacket; attachments: number } {
-  const match = /^(\d)(?:(\d+)-)?(\/[^,]*,)?(\d+)?(.*)$/s.exec(text);
-  if (match === null) throw new Error(`not a Socket.IO packet: ${text}`);
-  const [, type, attachments, namespace, id, json] = match;
-  return {
-    packet: {
-      type: Number(type),
-      namespace: namespace === undefined ? "/" : namespace.slice(0, -1),
-      id: id === undefined ? undefined : Number(id),
-      data: json === "" || json === undefined ? undefined : JSON.parse(json),
-      raw: text,
-    },
-    attachments: attachments === undefined ? 0 : Number(attachments),
-  };
-}
-
-/** Replaces each Uint8Array in `value` by a placeholder, collecting the bytes in `out`. */
-function deconstruct(value: unknown, out: Uint8Array[]): unknown {
-  if (value instanceof Uint8Array) {
-    out.push(value);
-    return { _placeholder: true, num: out.length - 1 };
-  }
-  if (Array.isArray(value)) return value.map((item) => deconstruct(item, out));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deconstruct(item, out)]));
-  }
-  return value;
-}
-
-/** Puts `buffers` back in place of their placeholders. */
-function reconstruct(value: unknown, buffers: Buffer[]): unknown {
-  if (Array.isArray(value)) return value.map((item) => reconstruct(item, buffers));
-  if (typeof value === "object" && value !== null) {
-    const record = value as Record<string, unknown>;
-    if (record._placeholder === true && typeof record.num === "number") return buffers[record.num];
-    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, reconstruct(item, buffers)]));
-  }
-  return value;
 }

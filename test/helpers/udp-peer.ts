@@ -11,14 +11,9 @@
 // Everything opened here goes in cleanupUdpPeers(), which a test file runs in afterEach.
 import { Buffer } from "node:buffer";
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
-import type { OpenPacket } from "./polling.js";
-import { ConnectRefused, parseSocketPacket, type ReceivedPacket } from "./stream-peer.js";
+import { frame, Kind, SocketIoPeer, type JoinOptions, type OpenPacket, type PacketStart } from "./socketio-peer.js";
 
-export { ConnectRefused };
-export type { OpenPacket, ReceivedPacket };
-
-/** Frame kinds (docs/protocol.md). */
-export const Kind = { TEXT: 0, BINARY: 1 } as const;
+export { ConnectRefused, frame, Kind, type OpenPacket, type ReceivedPacket } from "./socketio-peer.js";
 
 /** The smallest open request a server answers. */
 export const OPEN_REQUEST_BYTES = 256;
@@ -26,20 +21,11 @@ export const OPEN_REQUEST_BYTES = 256;
 /** A server's close packet in a datagram: one text frame holding "1". */
 export const CLOSE_DATAGRAM = Buffer.from([0, 0, 0, 1, Kind.TEXT, 0x31]);
 
-/** One frame: the header (u32 BE length, kind) and the payload. */
-export function udpFrame(payload: string | Uint8Array, kind?: number): Buffer {
-  const bytes = typeof payload === "string" ? Buffer.from(payload, "utf8") : Buffer.from(payload);
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(bytes.length, 0);
-  header[4] = kind ?? (typeof payload === "string" ? Kind.TEXT : Kind.BINARY);
-  return Buffer.concat([header, bytes]);
-}
-
 /** A client's datagram: the sid header, then the frames (given as bytes, or as payloads to frame). */
 export function sessionDatagram(sid: string, frames: readonly (string | Uint8Array)[]): Buffer {
   const sidBytes = Buffer.from(sid, "latin1");
   if (sidBytes.length < 1 || sidBytes.length > 255) throw new Error(`bad sid length ${sidBytes.length}`);
-  return Buffer.concat([Buffer.from([sidBytes.length]), sidBytes, ...frames.map((payload) => udpFrame(payload))]);
+  return Buffer.concat([Buffer.from([sidBytes.length]), sidBytes, ...frames.map((payload) => frame(payload))]);
 }
 
 /** The frames of a server's datagram, or a string saying why they are not well-formed. */
@@ -105,7 +91,7 @@ export async function cleanupUdpPeers(): Promise<void> {
 }
 
 /** A raw UDP peer of one server address: datagrams in a log, frames in a queue, datagrams out as told. */
-export class UdpPeer {
+export class UdpPeer extends SocketIoPeer {
   readonly socket: DgramSocket;
   readonly host: string;
   readonly port: number;
@@ -128,10 +114,10 @@ export class UdpPeer {
   readonly #waiters: (() => void)[] = [];
   #isClosed = false;
   #closed: Promise<void> | undefined;
-  #nextAckId = 1;
   #datagramsRead = 0;
 
   private constructor(socket: DgramSocket, target: { host: string; port: number }, autoPong: boolean) {
+    super();
     this.socket = socket;
     this.host = target.host;
     this.port = target.port;
@@ -168,12 +154,11 @@ export class UdpPeer {
   /** A peer that joined `namespace`; resolves with the peer and its Socket.IO id. */
   static async joined(
     target: UdpTarget,
-    options: UdpPeerOptions & { namespace?: string; auth?: Record<string, unknown> } = {},
+    options: UdpPeerOptions & JoinOptions = {},
   ): Promise<{ peer: UdpPeer; id: string }> {
     const peer = await UdpPeer.create(target, options);
     await peer.handshake();
-    const id = await peer.join(options.namespace, options.auth);
-    return { peer, id };
+    return peer.joinWith(options);
   }
 
   /** Our local port. */
@@ -223,65 +208,9 @@ export class UdpPeer {
     return this.open;
   }
 
-  /**
-   * The Engine.IO text and binary attachments of a Socket.IO packet (`type` + namespace
-   * + id + JSON, binary parts as attachments), as sendPacket() puts them in one datagram.
-   */
-  static packetPayloads(type: number, namespace: string, id: number | undefined, data: unknown): (string | Buffer)[] {
-    const attachments: Buffer[] = [];
-    const json = data === undefined ? "" : JSON.stringify(deconstruct(data, attachments));
-    const isBinary = attachments.length > 0;
-    const head = isBinary ? `4${type === 3 ? 6 : 5}${attachments.length}-` : `4${type}`;
-    const nsp = namespace === "/" ? "" : `${namespace},`;
-    return [`${head}${nsp}${id ?? ""}${json}`, ...attachments];
-  }
-
   /** Sends a Socket.IO packet and its attachments, all in one datagram. */
-  sendPacket(type: number, namespace: string, id: number | undefined, data: unknown): void {
-    this.sendFrames(UdpPeer.packetPayloads(type, namespace, id, data));
-  }
-
-  /** Joins `namespace` (CONNECT with `auth`); resolves with the socket id, rejects with ConnectRefused. */
-  async join(namespace = "/", auth?: Record<string, unknown>, timeoutMs = 2000): Promise<string> {
-    this.sendPacket(0, namespace, undefined, auth);
-    const answer = await this.nextPacket(
-      (packet) => (packet.type === 0 || packet.type === 4) && packet.namespace === namespace,
-      timeoutMs,
-    );
-    if (answer.type === 4) throw new ConnectRefused(answer.data);
-    return (answer.data as { sid: string }).sid;
-  }
-
-  /** Emits `event` in `namespace` with `args` (Buffers travel as attachments). */
-  emitTo(namespace: string, event: string, ...args: unknown[]): void {
-    this.sendPacket(2, namespace, undefined, [event, ...args]);
-  }
-
-  emit(event: string, ...args: unknown[]): void {
-    this.emitTo("/", event, ...args);
-  }
-
-  /** Emits with an ack id and resolves with the ack's arguments. */
-  async emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> {
-    const id = this.#nextAckId++;
-    this.sendPacket(2, "/", id, [event, ...args]);
-    const answer = await this.nextPacket((packet) => (packet.type === 3 || packet.type === 6) && packet.id === id);
-    return answer.data as unknown[];
-  }
-
-  /** Answers the server's ack `id` with `args`. */
-  ack(id: number, ...args: unknown[]): void {
-    this.sendPacket(3, "/", id, args);
-  }
-
-  /** The next event (`42`/`45`) named `event` (others skipped): its arguments and ack id. */
-  async nextEvent(event: string, timeoutMs = 2000): Promise<{ args: unknown[]; id: number | undefined }> {
-    const packet = await this.nextPacket(
-      (candidate) =>
-        (candidate.type === 2 || candidate.type === 5) && Array.isArray(candidate.data) && candidate.data[0] === event,
-      timeoutMs,
-    );
-    return { args: (packet.data as unknown[]).slice(1), id: packet.id };
+  protected sendPayloads(payloads: (string | Buffer)[]): void {
+    this.sendFrames(payloads);
   }
 
   /**
@@ -305,35 +234,21 @@ export class UdpPeer {
     return (await this.#nextQueued(timeoutMs)).frame;
   }
 
-  /** The next text frame for which `test` holds; other frames are skipped. */
-  async nextText(test: (text: string) => boolean = () => true, timeoutMs = 2000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
+  /** A text frame starting with `4`, its attachments the binary frames after it, which must be in its datagram. */
+  protected async nextPacketStart(remainingMs: () => number): Promise<PacketStart> {
     for (;;) {
-      const next = await this.next(Math.max(1, deadline - Date.now()));
-      if (typeof next === "string" && test(next)) return next;
-    }
-  }
-
-  /**
-   * The next Socket.IO packet for which `test` holds, its attachments (the binary
-   * frames after it, which must be in the same datagram) in place; others are skipped.
-   */
-  async nextPacket(test: (packet: ReceivedPacket) => boolean = () => true, timeoutMs = 2000): Promise<ReceivedPacket> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const queued = await this.#nextQueued(Math.max(1, deadline - Date.now()));
+      const queued = await this.#nextQueued(remainingMs());
       if (typeof queued.frame !== "string" || !queued.frame.startsWith("4")) continue;
-      const { packet, attachments } = parseSocketPacket(queued.frame.slice(1));
-      const buffers: Buffer[] = [];
-      while (buffers.length < attachments) {
-        const part = this.#frames.shift();
-        if (part === undefined || part.datagram !== queued.datagram || typeof part.frame === "string") {
-          throw new Error(`attachment ${buffers.length} of ${packet.raw} is not in its packet's datagram`);
-        }
-        buffers.push(part.frame);
-      }
-      packet.data = reconstruct(packet.data, buffers);
-      if (test(packet)) return packet;
+      return {
+        text: queued.frame,
+        attachment: (index, raw) => {
+          const part = this.#frames.shift();
+          if (part === undefined || part.datagram !== queued.datagram || typeof part.frame === "string") {
+            throw new Error(`attachment ${index} of ${raw} is not in its packet's datagram`);
+          }
+          return part.frame;
+        },
+      };
     }
   }
 
@@ -415,28 +330,4 @@ export class UdpPeer {
     }
     for (const waiter of this.#waiters.splice(0)) waiter();
   }
-}
-
-/** Replaces each Uint8Array in `value` by a placeholder, collecting the bytes in `out`. */
-function deconstruct(value: unknown, out: Buffer[]): unknown {
-  if (value instanceof Uint8Array) {
-    out.push(Buffer.from(value));
-    return { _placeholder: true, num: out.length - 1 };
-  }
-  if (Array.isArray(value)) return value.map((item) => deconstruct(item, out));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deconstruct(item, out)]));
-  }
-  return value;
-}
-
-/** Puts `buffers` back in place of their placeholders. */
-function reconstruct(value: unknown, buffers: Buffer[]): unknown {
-  if (Array.isArray(value)) return value.map((item) => reconstruct(item, buffers));
-  if (typeof value === "object" && value !== null) {
-    const record = value as Record<string, unknown>;
-    if (record._placeholder === true && typeof record.num === "number") return buffers[record.num];
-    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, reconstruct(item, buffers)]));
-  }
-  return value;
 }

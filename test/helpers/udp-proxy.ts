@@ -2,8 +2,9 @@
 // on purpose: each direction drops a fraction of them, decided by its own seeded
 // generator (so a run can be replayed: the n-th datagram of a direction meets the
 // n-th draw), and may also duplicate or delay (reorder) them. It can be frozen to
-// drop everything, a network partition, and thawed. Bounded: at most `maxFlows`
-// client addresses (one upstream socket each) and `maxHeld` delayed datagrams.
+// drop everything, a network partition, and thawed; and it can drop the datagrams
+// a test picks by their bytes (a filter). Bounded: at most `maxFlows` client
+// addresses (one upstream socket each) and `maxHeld` delayed datagrams.
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from "node:dgram";
 
 /** A small deterministic generator (mulberry32). */
@@ -18,6 +19,9 @@ export function seededRandom(seed: number): () => number {
 }
 
 export type Direction = "toServer" | "toClient";
+
+/** Whether to drop a datagram; `toServer` tells its direction. */
+export type DropFilter = (datagram: Buffer, toServer: boolean) => boolean;
 
 /** What happens to the datagrams of one direction; every fraction is from 0 to 1. */
 export interface DirectionFaults {
@@ -72,6 +76,11 @@ export interface UdpProxy {
   /** Drops every datagram both ways (without drawing from the generators) until thaw(). */
   freeze(): void;
   thaw(): void;
+  /**
+   * Drops the datagrams `filter` picks from now on (without drawing from the generators,
+   * as frozen ones), the others meeting the faults as before; `undefined` drops none again.
+   */
+  drop(filter: DropFilter | undefined): void;
   /** Closes every socket and drops what was held back; resolves once closed. */
   close(): Promise<void>;
 }
@@ -145,9 +154,10 @@ export async function startUdpProxy(options: UdpProxyOptions): Promise<UdpProxy>
   const held = new Set<ReturnType<typeof setTimeout>>();
   let isFrozen = false;
   let isClosed = false;
+  let dropFilter: DropFilter | undefined;
 
-  const pass = (lane: Lane, send: () => void): void => {
-    if (isFrozen || isClosed) {
+  const pass = (lane: Lane, datagram: Buffer, send: () => void): void => {
+    if (isFrozen || isClosed || dropFilter?.(datagram, lane === lanes.toServer) === true) {
       lane.stats.dropped++;
       return;
     }
@@ -175,7 +185,7 @@ export async function startUdpProxy(options: UdpProxyOptions): Promise<UdpProxy>
     flows.set(key, flow);
     upstream.on("error", () => undefined);
     upstream.on("message", (datagram: Buffer) => {
-      pass(lanes.toClient, () => {
+      pass(lanes.toClient, datagram, () => {
         if (!isClosed) front.send(datagram, client.port, client.address);
       });
     });
@@ -187,7 +197,7 @@ export async function startUdpProxy(options: UdpProxyOptions): Promise<UdpProxy>
   front.on("message", (datagram: Buffer, client: RemoteInfo) => {
     const flow = flowOf(client);
     if (flow === undefined) return;
-    pass(lanes.toServer, () => {
+    pass(lanes.toServer, datagram, () => {
       if (!isClosed) flow.upstream.send(datagram, target.port, targetHost);
     });
   });
@@ -209,6 +219,9 @@ export async function startUdpProxy(options: UdpProxyOptions): Promise<UdpProxy>
     },
     thaw() {
       isFrozen = false;
+    },
+    drop(filter) {
+      dropFilter = filter;
     },
     close() {
       closed ??= (async () => {

@@ -17,7 +17,7 @@ import type { ServerOptions, Socket } from "../../src/index.js";
 import type { RawListener } from "../../src/server/raw-listener.js";
 import { delay, once, until } from "../helpers/peers.js";
 import { cleanupStreamPeers, rawServer } from "../helpers/stream-peer.js";
-import { startUdpProxy, type UdpProxy, type UdpProxyOptions } from "../helpers/udp-proxy.js";
+import { startUdpProxy, type DirectionFaults, type UdpProxy, type UdpProxyOptions } from "../helpers/udp-proxy.js";
 
 const clients: ClientSocket[] = [];
 const proxies: UdpProxy[] = [];
@@ -35,6 +35,16 @@ afterEach(async () => {
 const LOSSY = { loss: 0.2 } as const;
 /** Drops of 25% drawn, never two in a row: about 20% dropped, without bursts. */
 const LOSSY_NO_BURSTS = { loss: 0.25, maxBurst: 1 } as const;
+
+/** The same faults in both directions, as proxy options. */
+function bothWays(faults: DirectionFaults): Pick<UdpProxyOptions, "toServer" | "toClient"> {
+  return { toServer: faults, toClient: faults };
+}
+
+/** Sets the same faults in both directions from now on. */
+function setFaultsBothWays(proxy: UdpProxy, faults: DirectionFaults): void {
+  for (const direction of ["toServer", "toClient"] as const) proxy.setFaults(direction, faults);
+}
 
 interface Setup {
   io: ReturnType<typeof rawServer>;
@@ -93,11 +103,7 @@ describe("udp through a lossy proxy", () => {
   it("connects through 20% independent loss each way", async () => {
     const { client, proxy, sockets } = await setup(
       { pingInterval: 10_000, pingTimeout: 5000 },
-      {
-        seed: 11,
-        toServer: LOSSY,
-        toClient: LOSSY,
-      },
+      { seed: 11, ...bothWays(LOSSY) },
     );
     await once(client, "connect", 8000);
     await delay(100);
@@ -111,11 +117,7 @@ describe("udp through a lossy proxy", () => {
     // Short, with some margin: a busy event loop must not pass for a lost pong.
     const { client, proxy, sockets } = await setup(
       { pingInterval: 250, pingTimeout: 500 },
-      {
-        seed: 5,
-        toServer: LOSSY_NO_BURSTS,
-        toClient: LOSSY_NO_BURSTS,
-      },
+      { seed: 5, ...bothWays(LOSSY_NO_BURSTS) },
     );
     await once(client, "connect", 8000);
     const [socket] = sockets;
@@ -144,8 +146,7 @@ describe("udp through a lossy proxy", () => {
       delivered.push(value);
       ack(value * 2);
     });
-    proxy.setFaults("toServer", LOSSY);
-    proxy.setFaults("toClient", LOSSY);
+    setFaultsBothWays(proxy, LOSSY);
     const acked = new Map<number, number>();
     const timedOut = new Set<number>();
     let settledTwice = 0;
@@ -183,8 +184,7 @@ describe("udp through a lossy proxy", () => {
       deliveries.push(value);
       ack(`done ${value}`);
     });
-    proxy.setFaults("toServer", LOSSY_NO_BURSTS);
-    proxy.setFaults("toClient", LOSSY_NO_BURSTS);
+    setFaultsBothWays(proxy, LOSSY_NO_BURSTS);
     const results = new Map<number, unknown[]>();
     for (let i = 0; i < 30; i++) {
       client.emit("job", i, (...args: unknown[]) => void results.set(i, args));
@@ -204,7 +204,7 @@ describe("udp through a lossy proxy", () => {
     const faults = { duplicate: 0.5, reorder: 0.3 };
     const { client, proxy, sockets } = await setup(
       { pingInterval: 10_000, pingTimeout: 5000 },
-      { seed: 3, toServer: faults, toClient: faults, reorderDelayMs: 15 },
+      { seed: 3, ...bothWays(faults), reorderDelayMs: 15 },
     );
     await once(client, "connect", 3000);
     assert.equal(sockets.length, 1, "a duplicated CONNECT opens one socket");

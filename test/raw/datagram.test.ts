@@ -20,13 +20,19 @@ import {
 } from "../../src/index.js";
 import type { RawListener, RawListenOptions } from "../../src/server/raw-listener.js";
 import { closeAll, connected, delay, once, startServer, until } from "../helpers/peers.js";
+import {
+  checkBinaryAcks,
+  checkEventsAndAcks,
+  handleNotesAndSums,
+  withServerSocket,
+} from "../helpers/raw-peer-checks.js";
 import { cleanupStreamPeers, rawServer, StreamPeer } from "../helpers/stream-peer.js";
 import {
   cleanupUdpPeers,
   CLOSE_DATAGRAM,
   ConnectRefused,
+  frame,
   sessionDatagram,
-  udpFrame,
   UdpPeer,
   type ReceivedDatagram,
 } from "../helpers/udp-peer.js";
@@ -57,10 +63,7 @@ async function joinedUdp(
   listener: RawListener,
   options: { auth?: Record<string, unknown>; autoPong?: boolean } = {},
 ): Promise<{ peer: UdpPeer; socket: Socket }> {
-  const { peer, id } = await UdpPeer.joined(listener.url, options);
-  const socket = io.sockets.sockets.get(id);
-  assert.ok(socket !== undefined, "the peer's socket must be in the main namespace");
-  return { peer, socket };
+  return withServerSocket(io, await UdpPeer.joined(listener.url, options));
 }
 
 function texts(datagrams: readonly ReceivedDatagram[]): string[] {
@@ -311,24 +314,9 @@ describe("joining over udp", () => {
 describe("events over udp", () => {
   it("carries events and acks both ways", async () => {
     const { io, listener } = await serveUdp();
-    const heard: unknown[] = [];
-    io.on("connection", (socket) => {
-      socket.on("note", (...args: unknown[]) => heard.push(args));
-      socket.on("sum", (a: number, b: number, ack: (sum: number) => void) => ack(a + b));
-    });
+    const heard = handleNotesAndSums(io);
     const { peer, socket } = await joinedUdp(io, listener);
-    peer.emit("note", "é ✓", { nested: [1, null] });
-    assert.deepEqual(await peer.emitWithAck("sum", 2, 3), [5]);
-    assert.deepEqual(heard, [["é ✓", { nested: [1, null] }]]);
-
-    socket.emit("greeting", "hello", 42);
-    assert.deepEqual(await peer.nextEvent("greeting"), { args: ["hello", 42], id: undefined });
-    const answered = socket.timeout(2000).emitWithAck("question", "why?");
-    const { args, id } = await peer.nextEvent("question");
-    assert.deepEqual(args, ["why?"]);
-    assert.equal(typeof id, "number");
-    peer.ack(id!, "because");
-    assert.equal(await answered, "because");
+    await checkEventsAndAcks(peer, socket, heard);
   });
 
   it("puts a packet and its attachments in one datagram, both ways, acks included", async () => {
@@ -362,15 +350,7 @@ describe("events over udp", () => {
     assert.equal(name, "name");
     assert.deepEqual(empty, Buffer.alloc(0));
 
-    // Binary acks, both ways.
-    const [echoed] = await peer.emitWithAck("echo", { data: Buffer.from([0, 255]) });
-    assert.deepEqual(echoed, { data: Buffer.from([0, 255]) });
-    const answered = socket.timeout(2000).emitWithAck("give");
-    const { id } = await peer.nextEvent("give");
-    peer.ack(id!, Buffer.from("bytes back"));
-    const answer: unknown = await answered;
-    assert.ok(Buffer.isBuffer(answer));
-    assert.equal(answer.toString(), "bytes back");
+    await checkBinaryAcks(peer, socket);
   });
 
   it("ignores a datagram with a valid sid from another port (no event, no answer, no close)", async () => {
@@ -431,10 +411,10 @@ describe("closing udp sessions", () => {
   const MALFORMED: [string, (sid: string) => Buffer][] = [
     ["a frame header cut short", (sid) => withBytes(sid, 0, 0, 0)],
     ["a payload cut short", (sid) => withBytes(sid, 0, 0, 0, 5, 0, 0x34)],
-    ["an unknown kind", (sid) => Buffer.concat([sessionDatagram(sid, []), udpFrame('42["x"]', 7)])],
+    ["an unknown kind", (sid) => Buffer.concat([sessionDatagram(sid, []), frame('42["x"]', 7)])],
     ["a text frame that is not UTF-8", (sid) => withBytes(sid, 0, 0, 0, 2, 0, 0x34, 0xff)],
     ["a text frame that is not an Engine.IO packet", (sid) => sessionDatagram(sid, ["9nope"])],
-    ["a good frame, then a bad one", (sid) => Buffer.concat([sessionDatagram(sid, ['42["early"]']), udpFrame("4", 9)])],
+    ["a good frame, then a bad one", (sid) => Buffer.concat([sessionDatagram(sid, ['42["early"]']), frame("4", 9)])],
   ];
 
   it("closes only the session that sent a malformed datagram, as a parse error", async () => {

@@ -18,6 +18,12 @@ import { makeCertificates, type Certificates } from "../helpers/certificates.js"
 import { within } from "../helpers/honest-peer.js";
 import { closeAll, connected, delay, once, startServer, until } from "../helpers/peers.js";
 import {
+  checkBinaryAcks,
+  checkEventsAndAcks,
+  handleNotesAndSums,
+  withServerSocket,
+} from "../helpers/raw-peer-checks.js";
+import {
   cleanupStreamPeers,
   ConnectRefused,
   frame,
@@ -76,11 +82,10 @@ async function joinedPeer(
   listener: RawListener,
   options: StreamPeerOptions & { auth?: Record<string, unknown> } = {},
 ): Promise<{ peer: StreamPeer; socket: Socket }> {
-  const transport = listener.transport;
-  const { peer, id } = await StreamPeer.joined(listener.url, { ...peerOptions(transport), ...options });
-  const socket = io.sockets.sockets.get(id);
-  assert.ok(socket !== undefined, "the peer's socket must be in the main namespace");
-  return { peer, socket };
+  return withServerSocket(
+    io,
+    await StreamPeer.joined(listener.url, { ...peerOptions(listener.transport), ...options }),
+  );
 }
 
 for (const transport of TRANSPORTS) {
@@ -119,30 +124,14 @@ for (const transport of TRANSPORTS) {
 
     it("carries events and acks both ways", async () => {
       const { io, listener } = await serve(transport);
-      const heard: unknown[] = [];
-      io.on("connection", (socket) => {
-        socket.on("note", (...args: unknown[]) => heard.push(args));
-        socket.on("sum", (a: number, b: number, ack: (sum: number) => void) => ack(a + b));
-      });
+      const heard = handleNotesAndSums(io);
       const { peer, socket } = await joinedPeer(io, listener);
 
-      // Peer → server, with and without an ack; first the bytes of docs/protocol.md's example.
+      // Peer → server, first the bytes of docs/protocol.md's example; then the rest, both ways.
       const hi = once(socket, "hi");
       peer.sendRaw(Buffer.from("00000008" + "00" + "34325b226869225d", "hex"));
       await hi;
-      peer.emit("note", "é ✓", { nested: [1, null] });
-      assert.deepEqual(await peer.emitWithAck("sum", 2, 3), [5]);
-      assert.deepEqual(heard, [["é ✓", { nested: [1, null] }]]);
-
-      // Server → peer, with and without an ack.
-      socket.emit("greeting", "hello", 42);
-      assert.deepEqual(await peer.nextEvent("greeting"), { args: ["hello", 42], id: undefined });
-      const answered = socket.timeout(2000).emitWithAck("question", "why?");
-      const { args, id } = await peer.nextEvent("question");
-      assert.deepEqual(args, ["why?"]);
-      assert.equal(typeof id, "number");
-      peer.ack(id!, "because");
-      assert.equal(await answered, "because");
+      await checkEventsAndAcks(peer, socket, heard);
     });
 
     it("carries binary both ways: a kind-1 frame after its 45x packet, a Buffer in the handler", async () => {
@@ -165,15 +154,7 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(bytes, Buffer.from([9, 8, 7]));
       assert.equal(name, "name");
 
-      // Binary acks, both ways.
-      const [echoed] = await peer.emitWithAck("echo", { data: Buffer.from([0, 255]) });
-      assert.deepEqual(echoed, { data: Buffer.from([0, 255]) });
-      const answered = socket.timeout(2000).emitWithAck("give");
-      const { id } = await peer.nextEvent("give");
-      peer.ack(id!, Buffer.from("bytes back"));
-      const answer: unknown = await answered;
-      assert.ok(Buffer.isBuffer(answer));
-      assert.equal(answer.toString(), "bytes back");
+      await checkBinaryAcks(peer, socket);
     });
   });
 }
