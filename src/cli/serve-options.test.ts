@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parseServeArgs } from "./serve-options.js";
+import { parseServeArgs, redisNotice } from "./serve-options.js";
 
 describe("parseServeArgs", () => {
   it("nothing given: the demo's defaults", () => {
@@ -56,11 +56,10 @@ describe("parseServeArgs", () => {
     }
   });
 
-  it("Redis is not available yet", () => {
+  it("Redis is not available yet: --redis is refused, REDIS_URL alone only noticed", () => {
     assert.throws(() => parseServeArgs(["--redis", "redis://x"], {}), /Redis is not available yet/);
-    assert.throws(
-      () => parseServeArgs([], { REDIS_URL: "redis://x" }),
-      /REDIS_URL is set, but Redis is not available yet/,
-    );
+    assert.deepEqual(parseServeArgs([], { REDIS_URL: "redis://x" }), {});
+    assert.match(redisNotice({ REDIS_URL: "redis://x" }) ?? "", /REDIS_URL is set, but Redis is not available yet/);
+    assert.equal(redisNotice({ REDIS_URL: " " }), undefined);
   });
 });

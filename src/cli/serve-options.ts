@@ -24,11 +24,11 @@ export type ServeSettings = Omit<DemoOptions, "log">;
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { help: true } | ServeSettings {
   const args = parseCommandArgs("serve", argv, SERVE_OPTIONS, 0);
   if (flag(args, "help")) return { help: true };
-  const redis = stringOption(args, "redis") ?? nonEmpty(env.REDIS_URL);
-  if (redis !== undefined) {
-    const where = stringOption(args, "redis") === undefined ? "REDIS_URL is set, but " : "";
+  // Asked for on the command line, Redis is refused; REDIS_URL alone (a PaaS add-on sets it
+  // for other uses too) only earns a notice: see redisNotice().
+  if (stringOption(args, "redis") !== undefined) {
     throw usageError(
-      `${where}Redis is not available yet (a later version adds the Redis adapter); serve in memory without --redis/REDIS_URL`,
+      "Redis is not available yet (a later version adds the Redis adapter); serve in memory without --redis",
     );
   }
   const settings: ServeSettings = {};
@@ -43,6 +43,12 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const adminPassword = nonEmpty(env.ENCHUFE_ADMIN_PASSWORD);
   if (adminPassword !== undefined) settings.adminPassword = adminPassword;
   return settings;
+}
+
+/** What `serve` says on stderr when REDIS_URL is set: it cannot use it yet, and serves from memory. */
+export function redisNotice(env: NodeJS.ProcessEnv): string | undefined {
+  if (nonEmpty(env.REDIS_URL) === undefined) return undefined;
+  return "REDIS_URL is set, but Redis is not available yet (a later version adds the Redis adapter): serving from memory, one node";
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -4,7 +4,7 @@ import { startDemo, type DemoServer } from "../demo/index.js";
 import { CliError, ExitCode } from "./cli-error.js";
 import { styleFor, type CliContext } from "./context.js";
 import { SERVE_HELP } from "./help.js";
-import { parseServeArgs } from "./serve-options.js";
+import { parseServeArgs, redisNotice } from "./serve-options.js";
 import { onShutdownSignal } from "./shutdown.js";
 import type { Style } from "./style.js";
 
@@ -17,6 +17,8 @@ export async function runServe(argv: readonly string[], context: CliContext): Pr
     context.stdout.write(SERVE_HELP);
     return ExitCode.OK;
   }
+  const notice = redisNotice(context.env);
+  if (notice !== undefined) context.stderr.write(`enchufe: ${notice}\n`);
   const style = styleFor(context);
   const print = (line: string): void => void context.stdout.write(`${line}\n`);
   let demo: DemoServer;

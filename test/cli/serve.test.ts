@@ -84,15 +84,18 @@ describe("enchufe serve", () => {
     }
   });
 
-  it("--redis and REDIS_URL are refused for now: not available yet (exit 2)", async () => {
-    for (const [args, env] of [
-      [["--redis", "redis://127.0.0.1:6379"], {}],
-      [[], { REDIS_URL: "redis://127.0.0.1:6379" }],
-    ] as const) {
-      const result = await runCli(["serve", ...args], { env });
-      assert.equal(result.code, 2);
-      assert.match(result.stderr, /^enchufe: .*Redis is not available yet.*\n$/);
-    }
+  it("--redis is refused for now: not available yet (exit 2)", async () => {
+    const result = await runCli(["serve", "--redis", "redis://127.0.0.1:6379"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^enchufe: .*Redis is not available yet.*\n$/);
+  });
+
+  it("REDIS_URL alone (a PaaS add-on's) gets a notice on stderr, and the demo serves from memory", async () => {
+    const serve = await startServe(["--port", "0", "--no-line"], { REDIS_URL: "redis://127.0.0.1:6379" });
+    assert.match(serve.stderr(), /^enchufe: REDIS_URL is set, but Redis is not available yet.*serving from memory/);
+    assert.equal((await get(`${serve.url}/healthz`)).status, 200);
+    serve.child.kill("SIGTERM");
+    assert.equal(await exitOf(serve, 15_000), 0);
   });
 
   it("a bad PORT is a usage error naming PORT", async () => {
