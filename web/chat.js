@@ -35,6 +35,15 @@ const ui = {
 };
 
 /** This tab's secret: a reconnection that comes before the server noticed the old one gets the nickname back. */
+/** The room in a link's #fragment; a malformed one (`#%E0%A4%A`) is no room rather than a broken page. */
+function decodeHash(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return "";
+  }
+}
+
 function tabKey() {
   let key = sessionStorage.getItem("enchufe.key");
   if (key === null) {
@@ -46,7 +55,7 @@ function tabKey() {
 
 const state = {
   nick: localStorage.getItem("enchufe.nick") ?? "",
-  room: decodeURIComponent(location.hash.slice(1)) || localStorage.getItem("enchufe.room") || "general",
+  room: decodeHash(location.hash.slice(1)) || localStorage.getItem("enchufe.room") || "general",
   limits: { maxMessageLength: 2000, maxFileBytes: 10 * 1024 * 1024, fileChunkBytes: 64 * 1024 },
   isShuttingDown: false,
   typing: new Map(),

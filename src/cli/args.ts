@@ -81,11 +81,14 @@ export function parsePort(text: string, what: string): number {
   return port;
 }
 
-/** A whole number of at least `min`, from a flag called `what`. */
-export function parseInteger(text: string, what: string, min = 0): number {
+/** The longest delay a timer takes (Node fires longer ones at once): 2^31 - 1 ms, about 24.8 days. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A whole number from `min` to `max`, from a flag called `what`. */
+export function parseInteger(text: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!(value >= min && Number.isSafeInteger(value))) {
-    throw usageError(`${what} must be a whole number of at least ${min}, got "${text}"`);
+  if (!(value >= min && value <= max)) {
+    throw usageError(`${what} must be a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }

@@ -10,6 +10,7 @@ import {
   stringOption,
   type OptionSpecs,
   type ParsedArgs,
+  MAX_TIMEOUT_MS,
 } from "./args.js";
 import { usageError } from "./cli-error.js";
 import type { ClientSessionSettings } from "./client-session.js";
@@ -56,7 +57,7 @@ export function parseConnectArgs(argv: readonly string[]): { help: true } | Conn
 
 function optionalInteger(args: ParsedArgs, name: string): number | undefined {
   const text = stringOption(args, name);
-  return text === undefined ? undefined : parseInteger(text, `--${name}`, 1);
+  return text === undefined ? undefined : parseInteger(text, `--${name}`, 1, MAX_TIMEOUT_MS);
 }
 
 function clientOptions(url: string, args: ParsedArgs): ClientOptions {

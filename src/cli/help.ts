@@ -27,6 +27,8 @@ Options:
   --host <host>        address to listen on (env HOST; default: all)
   --line-port <n>      TCP line port for nc/telnet (env ENCHUFE_LINE_PORT; default 4000)
   --no-line            no line port (or ENCHUFE_LINE_PORT=off)
+  --trust-proxy <v>    true, or the number of proxies in front: client addresses from
+                       X-Forwarded-For (env ENCHUFE_TRUST_PROXY; default false)
   --tls-key <file>     serve HTTPS with this key (env ENCHUFE_TLS_KEY: a file or PEM text)
   --tls-cert <file>    and this certificate (env ENCHUFE_TLS_CERT: a file or PEM text)
   --redis <url>        Redis for several nodes (env REDIS_URL): not available yet

@@ -1,6 +1,7 @@
 // The commands `enchufe connect` reads at its prompt (or, with --json, from stdin):
 // one line, one command, either as words (`emit chat "hola"`) or as a JSON object
 // (`{"command": "emit", "event": "chat", "args": ["hola"]}`). Pure: text in, command out.
+import { MAX_TIMEOUT_MS } from "./args.js";
 import { usageError } from "./cli-error.js";
 import { fromJsonValue, parseWord, splitWords } from "./values.js";
 
@@ -94,8 +95,9 @@ function parseJsonCommand(text: string): PromptCommand {
       if (id !== undefined && typeof id !== "string" && typeof id !== "number") {
         throw usageError(`"id" must be a string or a number`);
       }
-      if (timeout !== undefined && !(typeof timeout === "number" && Number.isInteger(timeout) && timeout > 0)) {
-        throw usageError(`"timeout" must be a positive whole number of milliseconds`);
+      const isTimeout = typeof timeout === "number" && Number.isInteger(timeout) && timeout > 0;
+      if (timeout !== undefined && !(isTimeout && timeout <= MAX_TIMEOUT_MS)) {
+        throw usageError(`"timeout" must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
       }
       return {
         kind: "call",

@@ -11,6 +11,7 @@ export const SERVE_OPTIONS: OptionSpecs = {
   "no-line": { type: "boolean" },
   "tls-key": { type: "string" },
   "tls-cert": { type: "string" },
+  "trust-proxy": { type: "string" },
   redis: { type: "string" },
 };
 
@@ -40,6 +41,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (linePort !== undefined) settings.linePort = linePort;
   const tls = tlsSetting(args.values, env);
   if (tls !== undefined) settings.tls = tls;
+  const trustProxy = stringOption(args, "trust-proxy") ?? nonEmpty(env.ENCHUFE_TRUST_PROXY);
+  if (trustProxy !== undefined) settings.trustProxy = trustProxySetting(trustProxy);
   const adminPassword = nonEmpty(env.ENCHUFE_ADMIN_PASSWORD);
   if (adminPassword !== undefined) settings.adminPassword = adminPassword;
   return settings;
@@ -49,6 +52,15 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
 export function redisNotice(env: NodeJS.ProcessEnv): string | undefined {
   if (nonEmpty(env.REDIS_URL) === undefined) return undefined;
   return "REDIS_URL is set, but Redis is not available yet (a later version adds the Redis adapter): serving from memory, one node";
+}
+
+/** `true`/`false`, or the number of proxies in front (X-Forwarded-For hops to trust). */
+function trustProxySetting(value: string): boolean | number {
+  const text = value.trim().toLowerCase();
+  if (text === "true" || text === "yes") return true;
+  if (text === "false" || text === "no") return false;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  throw usageError(`--trust-proxy/ENCHUFE_TRUST_PROXY must be true, false or a number of proxies, got "${value}"`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -32,13 +32,22 @@ export function toJsonValue(value: unknown): unknown {
   }));
 }
 
-/** A value read from JSON, with every `{"$binary": base64}` object turned into a Buffer. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A value read from JSON, with every `{"$binary": base64}` object turned into a Buffer.
+ * @throws CliError (usage) for a `$binary` that is not a base64 string.
+ */
 export function fromJsonValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromJsonValue);
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
-    if (entries.length === 1 && entries[0]![0] === BINARY_KEY && typeof entries[0]![1] === "string") {
-      return Buffer.from(entries[0]![1], "base64");
+    if (entries.length === 1 && entries[0]![0] === BINARY_KEY) {
+      const base64: unknown = entries[0]![1];
+      if (typeof base64 !== "string" || !BASE64.test(base64)) {
+        throw usageError(`"${BINARY_KEY}" must be a base64 string, got ${JSON.stringify(base64)}`);
+      }
+      return Buffer.from(base64, "base64");
     }
     return Object.fromEntries(entries.map(([key, item]) => [key, fromJsonValue(item)]));
   }
@@ -110,9 +119,11 @@ function closingQuote(text: string, open: number): number {
  */
 export function parseWord(word: string): unknown {
   if (word.length >= 2 && word.startsWith("'") && word.endsWith("'")) return word.slice(1, -1);
+  let json: unknown;
   try {
-    return fromJsonValue(JSON.parse(word));
+    json = JSON.parse(word);
   } catch {
     return word;
   }
+  return fromJsonValue(json); // a bad {"$binary": …} is an error, not text
 }

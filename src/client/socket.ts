@@ -210,7 +210,8 @@ export class Socket<
   onPacket(packet: SocketPacket): void {
     switch (packet.type) {
       case PacketType.CONNECT: {
-        if (this.connected) return; // a resent CONNECT's second answer (UDP)
+        // A resent CONNECT's second answer (UDP), or a late one after this socket left.
+        if (this.connected || !this.active) return;
         const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
         if (typeof data?.sid !== "string") return this.#connectError(new Error("invalid CONNECT packet"));
         return this.#onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
@@ -252,7 +253,13 @@ export class Socket<
       const recovery = this.#pid === undefined ? undefined : { pid: this.#pid, offset: this.#lastOffset };
       const payload = recovery === undefined ? data : { ...recovery, ...data };
       const packet: SocketPacket = { type: PacketType.CONNECT, namespace: this.nsp, ...(payload && { data: payload }) };
-      this.io.packet(packet);
+      try {
+        this.io.packet(packet);
+      } catch (error) {
+        // `auth` too large for a UDP datagram: this socket cannot join, and says why.
+        this.#destroy();
+        return this.#connectError(error as Error);
+      }
       if (this.io.engine?.transport.reliable === false) this.#resendConnect(packet);
     };
     if (typeof this.auth === "function") this.auth(send);

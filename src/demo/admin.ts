@@ -87,10 +87,13 @@ export function attachAdmin(io: Server, { password, chat, stats, relay }: AdminD
   admin.use((socket, next) => {
     if (password === undefined) return next(new Error("the dashboard is disabled: set ENCHUFE_ADMIN_PASSWORD"));
     const address = socket.handshake.address;
-    const record = failures.get(address);
     const now = Date.now();
-    if (record !== undefined && now - record.since > LOGIN_LOCKOUT_MS) failures.delete(address);
-    if (record !== undefined && record.count >= MAX_FAILED_LOGINS && now - record.since <= LOGIN_LOCKOUT_MS) {
+    let record = failures.get(address);
+    if (record !== undefined && now - record.since > LOGIN_LOCKOUT_MS) {
+      failures.delete(address); // a new minute: a new count
+      record = undefined;
+    }
+    if (record !== undefined && record.count >= MAX_FAILED_LOGINS) {
       return next(new Error("too many wrong passwords: wait a minute"));
     }
     const auth = socket.handshake.auth;

@@ -38,6 +38,13 @@ export interface DemoOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** The dashboard's password; without one the dashboard is disabled (a 403 page). */
   adminPassword?: string;
+  /**
+   * Whether the address of a client is read from X-Forwarded-For (`true`, or the number
+   * of proxies in front): behind nginx or a PaaS router, without it every visitor has
+   * the proxy's address, and the dashboard's lockout after wrong passwords locks all out.
+   * @default false
+   */
+  trustProxy?: boolean | number;
   /** Where log lines go. @default nowhere */
   log?: (line: string) => void;
   /** The directory of the pages. @default the `web/` found above this module */
@@ -78,7 +85,7 @@ function listenHttp(server: HttpServer, port: number, host: string | undefined):
 
 /** Starts the demo; rejects with a clear Error when a port is in use. */
 export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> {
-  const { port = 3000, host, linePort = 4000, tls, adminPassword, log = () => undefined } = options;
+  const { port = 3000, host, linePort = 4000, tls, adminPassword, trustProxy = false, log = () => undefined } = options;
   const webRoot = options.webRoot ?? findWebRoot();
   const scheme = tls === undefined ? "http" : "https";
   let isClosing = false;
@@ -98,7 +105,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
   });
   const httpServer =
     tls === undefined ? createServer(listener) : createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
-  const io = new Server(httpServer);
+  const io = new Server(httpServer, { trustProxy });
   const stats = new Stats();
   const relay = new Relay(io, stats.counters);
   const chat = new Chat(relay);

@@ -45,11 +45,17 @@ export function parseFileName(value: unknown): string | undefined {
   return name.slice(0, DEMO_LIMITS.maxFileNameLength);
 }
 
+/**
+ * The types a shared file keeps: ones browsers show inertly. Any other (text/html,
+ * image/svg+xml, …) would let a sender's file run script in the chat's origin when
+ * opened from its blob: link, so it travels as application/octet-stream.
+ */
+const SAFE_MIME_TYPES = /^(image\/(png|jpeg|gif|webp)|text\/plain|text\/csv|application\/(pdf|zip|json))$/;
+
 /** A MIME type as the browser gave it, or the generic one. */
 export function parseMimeType(value: unknown): string {
-  return typeof value === "string" && /^[\w.+-]{1,60}\/[\w.+-]{1,60}$/.test(value)
-    ? value.toLowerCase()
-    : "application/octet-stream";
+  const type = typeof value === "string" ? value.toLowerCase() : "";
+  return SAFE_MIME_TYPES.test(type) ? type : "application/octet-stream";
 }
 
 /** A short client-chosen id (for message deduplication): `undefined` unless 1–64 safe characters. */

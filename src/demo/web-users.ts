@@ -29,6 +29,9 @@ export interface WebDeps {
 /** How often a "still typing" is relayed, at most. */
 const TYPING_REFRESH_MS = 2000;
 
+/** Typing starts and stops relayed per TYPING_REFRESH_MS, at most. */
+const MAX_TYPING_RELAYS = 8;
+
 const ROOM_RULE = `a room name is 1 to ${DEMO_LIMITS.maxRoomLength} lower-case letters, digits, _ or -`;
 const NICK_RULE = `a nickname is 1 to ${DEMO_LIMITS.maxNickLength} letters, digits, _, . or -`;
 
@@ -87,13 +90,25 @@ export function attachWebUser(socket: Socket, deps: WebDeps): void {
     ack?.({ ok: true, nick: chat.rename(member, wanted) });
   });
 
-  let typingSent = 0;
+  let lastStart = 0;
+  let isShown = false;
+  let windowStart = 0;
+  let relayedInWindow = 0;
   socket.on("typing", (isTyping: unknown) => {
     if (typeof isTyping !== "boolean" || member.room === undefined) return;
     const now = Date.now();
-    // A start is relayed at most every TYPING_REFRESH_MS (the pages forget it after a while); a stop always.
-    if (isTyping && now - typingSent < TYPING_REFRESH_MS) return;
-    typingSent = isTyping ? now : 0;
+    // A "still typing" is relayed at most every TYPING_REFRESH_MS (the pages forget it after a
+    // while), a stop only after a start, and at most MAX_TYPING_RELAYS of either per period:
+    // alternating the two cannot flood the room.
+    if (isTyping ? isShown && now - lastStart < TYPING_REFRESH_MS : !isShown) return;
+    if (now - windowStart >= TYPING_REFRESH_MS) {
+      windowStart = now;
+      relayedInWindow = 0;
+    }
+    if (relayedInWindow >= MAX_TYPING_RELAYS) return;
+    relayedInWindow++;
+    if (isTyping) lastStart = now;
+    isShown = isTyping;
     relay.toBrowsers(member.room, "typing", [{ nick: member.nick, typing: isTyping }], socket.id);
   });
 

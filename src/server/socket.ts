@@ -449,12 +449,19 @@ export class Socket<
     this.dispatch(name, event);
   }
 
+  /** The acknowledgement callback of an incoming event: answers once. @throws MESSAGE_TOO_LARGE as emit does. */
   #createAck(id: number): (...args: unknown[]) => void {
     let isSent = false;
     return (...args: unknown[]) => {
       if (isSent) return;
+      const encoded = EncodedPacket.from({ type: PacketType.ACK, namespace: this.nsp.name, id, data: args });
+      const { session } = this.#connection;
+      if (!session.fits(encoded)) {
+        const where = session.transport.name;
+        throw new EnchufeError(ErrorCode.MESSAGE_TOO_LARGE, `the acknowledgement does not fit in one ${where} datagram`);
+      }
       isSent = true;
-      this.#connection.writePacket({ type: PacketType.ACK, namespace: this.nsp.name, id, data: args });
+      session.sendEncoded(encoded);
     };
   }
 

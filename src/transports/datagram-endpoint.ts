@@ -68,8 +68,12 @@ export class DatagramEndpoint implements DatagramSender {
   }
 
   send(datagram: Uint8Array, peer: DatagramPeer): void {
-    this.#sending++;
-    this.#socket.send(datagram, peer.port, peer.address, this.#onSent);
+    try {
+      this.#socket.send(datagram, peer.port, peer.address, this.#onSent);
+      this.#sending++;
+    } catch {
+      // dgram refuses some addresses at once (a closed socket, a bad port): that datagram is lost, as UDP may.
+    }
   }
 
   /** A send is done. Its error (an unreachable peer, say) concerns one datagram: UDP promised nothing. */
@@ -117,7 +121,8 @@ export class DatagramEndpoint implements DatagramSender {
   }
 
   #receive(datagram: Buffer, peer: RemoteInfo): void {
-    if (datagram.length > this.#options.maxDatagramBytes) return;
+    // Source port 0 cannot be answered (dgram throws): only a forged datagram has it.
+    if (datagram.length > this.#options.maxDatagramBytes || peer.port === 0) return;
     let header;
     try {
       header = readDatagramHeader(datagram);
@@ -167,6 +172,7 @@ export class DatagramEndpoint implements DatagramSender {
     );
     this.#unverified.set(key, transport);
     const sid = this.#onOpen(transport);
+    if (!transport.writable) return; // closed at once (an engine `connection` listener): already forgotten
     transport.sid = sid;
     this.#sessions.set(sid, transport);
     this.#pingTimer ??= setInterval(resendPings, this.#options.pingResendMs, this).unref();

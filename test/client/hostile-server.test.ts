@@ -1,11 +1,14 @@
 // The client against servers that send a bad `open` packet: each is a connect_error
-// ("invalid handshake"), never a timer built from the server's numbers.
+// ("invalid handshake"), never a timer built from the server's numbers; and against
+// packets that come before any `open` (a forged or stale UDP datagram).
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { createSocket, type RemoteInfo } from "node:dgram";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type AddressInfo, type Server as NetServer, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, it } from "node:test";
 import { io, type ConnectError } from "../../src/client/node.js";
+import { encodeDatagram } from "../../src/protocol/datagram.js";
 import { encodeStreamFrame } from "../../src/protocol/stream-frame.js";
 import { once } from "../helpers/client-peers.js";
 
@@ -96,5 +99,30 @@ describe("a server's oversized message (64 MiB is the client's limit)", () => {
     assert.match(error.message, /polling answer of more than 67108864 bytes/);
     socket.io.close();
     http.closeAllConnections();
+  });
+});
+
+describe("packets before open, over udp", () => {
+  it("a ping (a stale session's, a forgery) is ignored: no crash, and the connect times out as with silence", async () => {
+    const server = createSocket("udp4");
+    let requests = 0;
+    server.on("message", (_datagram: Buffer, peer: RemoteInfo) => {
+      requests++;
+      server.send(encodeDatagram([encodeStreamFrame("2"), encodeStreamFrame("4hello")]), peer.port, peer.address);
+    });
+    await new Promise<void>((resolve) => server.bind(0, "127.0.0.1", resolve));
+    try {
+      const client = io(`udp://127.0.0.1:${server.address().port}`, {
+        forceNew: true,
+        reconnection: false,
+        timeout: 700,
+      });
+      const [error] = await once<[ConnectError]>(client, "connect_error", 3000);
+      assert.equal(error.message, "timeout");
+      assert.ok(requests >= 2, "the open request was sent again while nothing answered it");
+      assert.equal(client.connected, false);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

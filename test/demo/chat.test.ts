@@ -124,6 +124,19 @@ describe("demo chat", { timeout: 20_000 }, () => {
     assert.equal(ana.events("typing").length, 0);
   });
 
+  it("bounds typing relays: a stop needs a start, and alternating the two cannot flood the room", async () => {
+    const demo = await startTestDemo();
+    const ana = await chatUser(demo, { nick: "ana" });
+    const bob = await chatUser(demo, { nick: "bob" });
+    ana.socket.emit("typing", false); // nothing shown: nothing to stop
+    for (let n = 0; n < 500; n++) ana.socket.emit("typing", n % 2 === 0);
+    assert.equal((await say(ana, "done")).ok, true); // after every typing event, in order
+    await until(() => bob.events("chat").length === 1, 2000);
+    const relayed = bob.events<{ typing: boolean }>("typing");
+    assert.ok(relayed.length > 0 && relayed.length <= 8, `at most 8 relays, got ${relayed.length}`);
+    assert.equal(relayed[0]!.typing, true, "the first relay is a start");
+  });
+
   it("stores HTML as the text it is: the page, not the server, escapes it", async () => {
     const demo = await startTestDemo();
     const ana = await chatUser(demo, { nick: "ana" });

@@ -68,6 +68,25 @@ describe("demo file sharing", { timeout: 20_000 }, () => {
     assert.equal(carla.events("file:offer").length, 0);
   });
 
+  it("offers a file whose type a browser would render (HTML, SVG) as application/octet-stream", async () => {
+    const demo = await startTestDemo();
+    const ana = await chatUser(demo, { nick: "ana" });
+    const bob = await chatUser(demo, { nick: "bob" });
+    for (const type of ["text/html", "image/svg+xml", "application/xhtml+xml", "text/plain"]) {
+      const start = await request(ana, "file:start", { name: "f", size: 1, type });
+      assert.equal(start.ok, true, start.error);
+      assert.equal((await request(ana, "file:chunk", start.id, Buffer.from("x"))).done, true);
+    }
+    await until(() => bob.events("file:offer").length === 4, 3000);
+    const types = bob.events<{ type: string }>("file:offer").map((offer) => offer.type);
+    assert.deepEqual(types, [
+      "application/octet-stream",
+      "application/octet-stream",
+      "application/octet-stream",
+      "text/plain",
+    ]);
+  });
+
   it("refuses a file over the limit, a missing size, and chunks that do not fit", async () => {
     const demo = await startTestDemo();
     const ana = await chatUser(demo, { nick: "ana" });

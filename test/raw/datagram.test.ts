@@ -459,8 +459,8 @@ describe("the udp heartbeat", () => {
     assert.equal(io.engine.clientsCount, 0);
   });
 
-  it("resends an unanswered ping every pingTimeout/4, and stops once anything comes back", async () => {
-    // Rounds a second apart, resends every 200 ms: the pings between rounds are resends.
+  it("resends an unanswered ping every pingTimeout/8, and stops once anything comes back", async () => {
+    // Rounds a second apart, resends every 100 ms: the pings between rounds are resends.
     const { io, listener } = await serveUdp({ pingInterval: 1000, pingTimeout: 800 });
     const { peer, socket } = await joinedUdp(io, listener, { autoPong: false });
     await peer.waitFor(() => peer.pings >= 1, 2500, "first ping");
@@ -517,6 +517,16 @@ describe("datagram size limits", () => {
     await peer.nextEvent("small");
     assert.equal(peer.received.length, before + 1, "nothing of the refused emits went out");
     assert.ok(socket.connected);
+  });
+
+  it("throws ENCHUFE_ERR_MESSAGE_TOO_LARGE from an acknowledgement that does not fit; a smaller one still answers", async () => {
+    const { io, listener } = await serveUdp({}, { maxDatagramBytes: 300 });
+    const { peer, socket } = await joinedUdp(io, listener);
+    socket.on("question", (ack: (answer: string) => void) => {
+      assert.throws(() => ack("x".repeat(400)), isTooLarge);
+      ack("small");
+    });
+    assert.deepEqual(await peer.emitWithAck("question"), ["small"]);
   });
 
   it("skips UDP clients of a broadcast too large for them, with one process warning, and reaches the others", async () => {
@@ -628,6 +638,18 @@ describe("closing a udp listener", () => {
     late.requestOpen();
     await delay(SILENCE_MS);
     assert.equal(late.received.length, 0);
+  });
+
+  it("forgets a session an engine listener closes as it opens: close() does not wait for it", async () => {
+    const { io, listener } = await serveUdp();
+    io.engine.on("connection", (session) => session.close()); // a blocklist, say
+    const peer = await UdpPeer.create(listener.url);
+    peer.requestOpen();
+    await delay(SILENCE_MS);
+    assert.equal(io.engine.clientsCount, 0);
+    const startedAt = Date.now();
+    await io.close();
+    assert.ok(Date.now() - startedAt < 1500, `closed in ${Date.now() - startedAt} ms`);
   });
 
   it("listener.close() stops new sessions; the open one goes on, and close resolves once it is gone", async () => {

@@ -156,6 +156,7 @@ export class EngineSocket
       case EnginePacketType.OPEN:
         return this.#onHandshake(packet.data);
       case EnginePacketType.PING:
+        if (this.#handshake === undefined) return; // before `open`: no session of ours to keep alive
         this.#resetPingTimer();
         this.#sendPacket({ type: EnginePacketType.PONG });
         this.emitReserved("ping");

@@ -143,6 +143,8 @@ export class UdpClientTransport implements ClientTransport {
       if (packet.type === EnginePacketType.OPEN) {
         if (this.#sid !== undefined) continue; // the answer to a request sent again
         if (!this.#onOpen(packet.data)) return;
+      } else if (this.#sid === undefined) {
+        continue; // before `open`, nothing is this session's (an older session's ping, a forgery)
       }
       this.owner?.onTransportPacket(packet);
       if (this.#isClosed) return;
