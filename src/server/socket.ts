@@ -458,7 +458,10 @@ export class Socket<
       const { session } = this.#connection;
       if (!session.fits(encoded)) {
         const where = session.transport.name;
-        throw new EnchufeError(ErrorCode.MESSAGE_TOO_LARGE, `the acknowledgement does not fit in one ${where} datagram`);
+        throw new EnchufeError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `the acknowledgement does not fit in one ${where} datagram`,
+        );
       }
       isSent = true;
       session.sendEncoded(encoded);
