@@ -29,7 +29,16 @@ export type { ServerOptions, ResolvedServerOptions } from "./server/options.js";
 export { ENGINE_DEFAULTS } from "./engine/options.js";
 export type { AllowRequest, CorsOptions, CorsOrigin, EngineOptions, EngineTransportName } from "./engine/options.js";
 export type { HandshakeRequest, Session, SessionCloseReason, SessionState } from "./engine/session.js";
-export type { ConnectionError, EngineServer, HttpServerLike } from "./engine/engine-server.js";
+export type {
+  ConnectionError,
+  EngineServer,
+  HttpServerLike,
+  MessageMode,
+  StreamFraming,
+  StreamTransportName,
+} from "./engine/engine-server.js";
+export type { RawListener, RawListenOptions, RawListenUrl, RawTransportName } from "./server/raw-listener.js";
+export type { DatagramListenOptions } from "./server/datagram-listener.js";
 export type { EngineMiddleware } from "./engine/middleware.js";
 export type { ExtendedError, Middleware, NextFunction } from "./server/middleware.js";
 export { InMemoryAdapter } from "./cluster/adapter.js";

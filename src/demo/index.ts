@@ -13,7 +13,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { Server } from "../index.js";
+import { Server, type RawListener } from "../index.js";
 import { attachAdmin } from "./admin.js";
 import { Chat } from "./chat.js";
 import { FileRelay } from "./files.js";
@@ -120,7 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
     else attachLineUser(socket, via, { chat, relay, publicUrl: () => publicUrl });
   });
 
-  let line: { url: string; close(): Promise<void> } | undefined;
+  let line: RawListener | undefined;
   const terminal = (): { port: number; tls: boolean } | undefined =>
     line === undefined ? undefined : { port: Number(line.url.split(":").pop()), tls: tls !== undefined };
   try {
