@@ -70,6 +70,46 @@ describe("demo dashboard", { timeout: 20_000 }, () => {
     assert.equal(error.message, "too many wrong passwords: wait a minute");
   });
 
+  it("locks out again after the minute: an expired lockout counts anew, it does not open the door", async () => {
+    const demo = await startTestDemo({ adminPassword: "s3cret" });
+    const guess = async (): Promise<string> =>
+      (await once<[ConnectError]>(admin(demo, "guess"), "connect_error", 3000))[0].message;
+    for (let n = 0; n < 5; n++) await guess();
+    assert.equal(await guess(), "too many wrong passwords: wait a minute");
+    const realNow = Date.now;
+    const skew = 61_000; // the server runs in this process: its clock moves with ours
+    Date.now = () => realNow() + skew;
+    try {
+      const messages: string[] = [];
+      for (let n = 0; n < 6; n++) messages.push(await guess());
+      assert.deepEqual(messages, [
+        ...Array<string>(5).fill("wrong password"),
+        "too many wrong passwords: wait a minute",
+      ]);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it("reads visitors' addresses from X-Forwarded-For with trustProxy: one visitor's lockout is not another's", async () => {
+    const demo = await startTestDemo({ adminPassword: "s3cret", trustProxy: 1 });
+    const from = (address: string, password: string): Socket => {
+      const socket = io(`${demo.url}/admin`, {
+        forceNew: true,
+        reconnection: false,
+        transports: ["websocket"],
+        auth: { password },
+        extraHeaders: { "x-forwarded-for": address },
+      });
+      admins.push(socket);
+      return socket;
+    };
+    for (let n = 0; n < 6; n++) await once(from("203.0.113.7", "guess"), "connect_error", 3000);
+    const [locked] = await once<[ConnectError]>(from("203.0.113.7", "s3cret"), "connect_error", 3000);
+    assert.equal(locked.message, "too many wrong passwords: wait a minute");
+    await once(from("198.51.100.9", "s3cret"), "connect", 3000); // another visitor behind the same proxy
+  });
+
   it("pushes live counts by transport and namespace, rooms, rates and the socket list", async () => {
     const demo = await startTestDemo({ adminPassword: "s3cret" });
     const ana = await chatUser(demo, { nick: "ana" });
