@@ -1,13 +1,15 @@
-// examples/python/enchufe_peer.py, a peer in Python's standard library, run with
-// python3 against a tcp:// listener: it joins with auth, gets its ack, answers
-// pings, receives a broadcast and leaves. Checked by what it prints and by what
-// the server saw. Under CI=true a missing python3 fails the run instead of skipping.
+// examples/python/enchufe_peer.py and enchufe_udp_peer.py, peers in Python's
+// standard library, run with python3 against a tcp:// and a udp:// listener: each
+// joins with auth, gets its ack, answers pings, receives a broadcast and leaves.
+// Checked by what they print and by what the server saw. Under CI=true a missing
+// python3 fails the run instead of skipping.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Socket } from "../../src/index.js";
+import { until } from "../helpers/peers.js";
 import { cleanupStreamPeers, rawServer } from "../helpers/stream-peer.js";
 
 afterEach(cleanupStreamPeers);
@@ -15,6 +17,7 @@ afterEach(cleanupStreamPeers);
 // This file runs from .test-build*/test/raw/; the example is in the repository.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SCRIPT = resolve(ROOT, "examples/python/enchufe_peer.py");
+const UDP_SCRIPT = resolve(ROOT, "examples/python/enchufe_udp_peer.py");
 const RUN_TIMEOUT_MS = 10_000;
 
 const hasPython = spawnSync("python3", ["--version"], { timeout: 5000 }).status === 0;
@@ -26,10 +29,10 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the example against 127.0.0.1:port; kills it after RUN_TIMEOUT_MS. */
-function runPeer(port: number): Promise<Run> {
+/** Runs a Python script with these arguments; kills it after RUN_TIMEOUT_MS. */
+function runPython(script: string, args: string[]): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("python3", [SCRIPT, "127.0.0.1", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("python3", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -70,7 +73,7 @@ describe("examples/python/enchufe_peer.py", () => {
       setTimeout(() => io.emit("news", { headline: "enchufe speaks Python" }, 7), 300);
     });
 
-    const run = await runPeer(port);
+    const run = await runPython(SCRIPT, ["127.0.0.1", String(port)]);
     assert.equal(run.stderr, "");
     assert.equal(run.code, 0);
     const [open, joined, ...rest] = run.stdout;
@@ -88,4 +91,53 @@ describe("examples/python/enchufe_peer.py", () => {
     assert.ok(seen.pongs >= 3, `expected the peer to answer pings, got ${seen.pongs} pongs`);
     assert.deepEqual(seen.reasons, ["client namespace disconnect"]);
   });
+});
+
+describe("examples/python/enchufe_udp_peer.py", () => {
+  it(
+    "opens a session, joins with auth, gets its ack, answers pings, receives a broadcast and leaves",
+    { skip },
+    async () => {
+      // As above; over UDP an unanswered ping is also sent again every pingTimeout / 8 (50 ms).
+      const io = rawServer({ pingInterval: 50, pingTimeout: 400 });
+      const listener = await io.listen("udp://127.0.0.1:0");
+      const seen: { auth?: unknown; transport?: string; hello?: unknown[]; pongs: number; reasons: string[] } = {
+        pongs: 0,
+        reasons: [],
+      };
+      io.on("connection", (socket: Socket) => {
+        seen.auth = socket.handshake.auth;
+        seen.transport = socket.conn.transport.name;
+        socket.conn.on("packet", (packet) => {
+          if (packet.type === 3) seen.pongs++;
+        });
+        socket.on("hello", (text: string, ack: (answer: string) => void) => {
+          seen.hello = [...(seen.hello ?? []), text];
+          ack(`hello ${String(socket.handshake.auth.name)}, you said "${text}"`);
+        });
+        socket.on("disconnect", (reason) => seen.reasons.push(reason));
+        setTimeout(() => io.emit("news", { headline: "enchufe speaks Python over UDP" }, 7), 300);
+      });
+
+      const run = await runPython(UDP_SCRIPT, [listener.url]);
+      assert.equal(run.stderr, "");
+      assert.equal(run.code, 0, run.stdout.join("\n"));
+      const [open, joined, ...rest] = run.stdout;
+      assert.equal(open, "open: pingInterval 50 maxPayload 1200");
+      assert.match(joined ?? "", /^joined as [\w-]+$/);
+      assert.deepEqual(rest, [
+        'ack: ["hello python, you said \\"from python\\""]',
+        'news: [{"headline": "enchufe speaks Python over UDP"}, 7]',
+        "bye",
+      ]);
+
+      assert.deepEqual(seen.auth, { name: "python" });
+      assert.equal(seen.transport, "udp");
+      assert.deepEqual(seen.hello, ["from python"]);
+      assert.ok(seen.pongs >= 3, `expected the peer to answer pings, got ${seen.pongs} pongs`);
+      // "41" then "1": the namespace is left before the session closes.
+      await until(() => seen.reasons.length > 0);
+      assert.deepEqual(seen.reasons, ["client namespace disconnect"]);
+    },
+  );
 });
