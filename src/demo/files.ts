@@ -2,7 +2,10 @@
 // previous one's acknowledgement (the backpressure); the server relays every
 // chunk to the browsers in the sender's room as it comes and keeps nothing, so a
 // file is there for whoever is in the room while it travels (docs/demo.md).
+// Each sender has a budget of bytes (a token bucket): a chunk past it is refused
+// with the time to wait, so that nobody fills the receivers' memory too fast.
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { Member } from "./chat.js";
 import { DEMO_LIMITS } from "./limits.js";
 import type { Relay } from "./relay.js";
@@ -25,11 +28,43 @@ interface Upload {
   timer: NodeJS.Timeout;
 }
 
-/** The answer to a chunk: how much arrived, or why it was refused. */
-export type ChunkAnswer = { ok: true; received: number; done: boolean } | { ok: false; error: string };
+/**
+ * The answer to a chunk: how much arrived, or why it was refused. With `retryMs`, the sender
+ * went over its byte budget: the chunk was not relayed and the upload goes on; the same chunk
+ * may be sent again after `retryMs` milliseconds.
+ */
+export type ChunkAnswer =
+  { ok: true; received: number; done: boolean } | { ok: false; error: string; retryMs?: number };
+
+/** The refusal of a chunk over the sender's byte budget (without its `retryMs`). */
+const SLOW_DOWN = `slow down: at most ${formatBytes(DEMO_LIMITS.fileBytesPerSecond)} of files a second`;
+
+/**
+ * A token bucket of bytes: `fileBurstBytes` at once, then `fileBytesPerSecond`. A refused take
+ * costs nothing, so the bucket never goes below zero and a sender that keeps pushing only gets
+ * refusals until it has waited.
+ */
+class ByteBudget {
+  #bytes: number = DEMO_LIMITS.fileBurstBytes;
+  #updated = performance.now();
+
+  /** Takes `count` bytes: 0 when they may go, else the milliseconds until they could. */
+  take(count: number, now = performance.now()): number {
+    const perMs = DEMO_LIMITS.fileBytesPerSecond / 1000;
+    this.#bytes = Math.min(DEMO_LIMITS.fileBurstBytes, this.#bytes + (now - this.#updated) * perMs);
+    this.#updated = now;
+    if (this.#bytes >= count) {
+      this.#bytes -= count;
+      return 0;
+    }
+    return Math.ceil((count - this.#bytes) / perMs);
+  }
+}
 
 export class FileRelay {
   readonly #uploads = new Map<string, Upload>();
+  /** Byte budgets by sender; it outlives the sender's uploads (files back to back share it). */
+  readonly #budgets = new WeakMap<Member, ByteBudget>();
   readonly #relay: Relay;
   readonly #publicUrl: () => string;
   #onIdle: (() => void) | undefined;
@@ -82,6 +117,10 @@ export class FileRelay {
       this.abort(id, "more bytes than announced");
       return { ok: false, error: "more bytes than announced" };
     }
+    // Over budget: nothing relayed, nothing kept, and the upload as it was (its idle timer
+    // included: a refusal is no progress, and an honest sender waits less than a second).
+    const retryMs = this.#budgetOf(member).take(bytes.byteLength);
+    if (retryMs > 0) return { ok: false, error: SLOW_DOWN, retryMs };
     const offset = upload.received;
     upload.received += bytes.byteLength;
     upload.timer.refresh();
@@ -123,6 +162,15 @@ export class FileRelay {
       }
       this.#onIdle = done;
     });
+  }
+
+  #budgetOf(member: Member): ByteBudget {
+    let budget = this.#budgets.get(member);
+    if (budget === undefined) {
+      budget = new ByteBudget();
+      this.#budgets.set(member, budget);
+    }
+    return budget;
   }
 
   #idleTimer(id: string): NodeJS.Timeout {

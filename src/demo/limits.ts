@@ -20,6 +20,15 @@ export const DEMO_LIMITS = Object.freeze({
   maxFileNameLength: 200,
   /** Milliseconds without a chunk before an upload is abandoned. */
   fileIdleTimeoutMs: 30_000,
+  /**
+   * Bytes of file chunks a sender (a socket) may send at once: one whole file of the largest
+   * size. With `fileBytesPerSecond`, a token bucket of bytes: a chunk past it is refused with
+   * `retryMs` (and not relayed), so that a sender cannot fill its receivers' memory faster than
+   * this (about 40 MiB in 15 s instead of hundreds).
+   */
+  fileBurstBytes: 10 * 1024 * 1024,
+  /** …then this many bytes per second (2 MiB/s, 16 Mbit/s: a 10 MiB file every 5 s). */
+  fileBytesPerSecond: 2 * 1024 * 1024,
   /** Rate limit, a token bucket per socket: this many actions at once… */
   rateBurst: 10,
   /** …then this many per second (chat messages, joins, renames, file offers). */
