@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { Socket } from "../../src/index.js";
+import type { Server, Socket } from "../../src/index.js";
 import { until } from "../helpers/peers.js";
 import { cleanupStreamPeers, rawServer } from "../helpers/stream-peer.js";
 
@@ -49,29 +49,44 @@ function runPython(script: string, args: string[]): Promise<Run> {
   });
 }
 
+/** What the server saw of a Python peer. */
+interface Seen {
+  auth?: unknown;
+  transport?: string;
+  hello: unknown[];
+  pongs: number;
+  reasons: string[];
+}
+
+/**
+ * Records what a peer of `io` does (auth, transport, pongs, `hello` events, which it
+ * acknowledges, disconnect reasons) and broadcasts `news` 300 ms after it joins.
+ */
+function watchPeer(io: Server, headline: string): Seen {
+  const seen: Seen = { hello: [], pongs: 0, reasons: [] };
+  io.on("connection", (socket: Socket) => {
+    seen.auth = socket.handshake.auth;
+    seen.transport = socket.conn.transport.name;
+    socket.conn.on("packet", (packet) => {
+      if (packet.type === 3) seen.pongs++;
+    });
+    socket.on("hello", (text: string, ack: (answer: string) => void) => {
+      seen.hello.push(text);
+      ack(`hello ${String(socket.handshake.auth.name)}, you said "${text}"`);
+    });
+    socket.on("disconnect", (reason) => seen.reasons.push(reason));
+    setTimeout(() => io.emit("news", { headline }, 7), 300);
+  });
+  return seen;
+}
+
 describe("examples/python/enchufe_peer.py", () => {
   it("joins with auth, gets its ack, answers pings, receives a broadcast and leaves", { skip }, async () => {
     // Pings every 50 ms, news after 300 ms: the peer must answer several pings to hear it.
     const io = rawServer({ pingInterval: 50, pingTimeout: 400 });
     const listener = await io.listen("tcp://127.0.0.1:0");
     const port = Number(/:(\d+)$/.exec(listener.url)![1]);
-    const seen: { auth?: unknown; transport?: string; hello?: unknown[]; pongs: number; reasons: string[] } = {
-      pongs: 0,
-      reasons: [],
-    };
-    io.on("connection", (socket: Socket) => {
-      seen.auth = socket.handshake.auth;
-      seen.transport = socket.conn.transport.name;
-      socket.conn.on("packet", (packet) => {
-        if (packet.type === 3) seen.pongs++;
-      });
-      socket.on("hello", (text: string, ack: (answer: string) => void) => {
-        seen.hello = [text];
-        ack(`hello ${String(socket.handshake.auth.name)}, you said "${text}"`);
-      });
-      socket.on("disconnect", (reason) => seen.reasons.push(reason));
-      setTimeout(() => io.emit("news", { headline: "enchufe speaks Python" }, 7), 300);
-    });
+    const seen = watchPeer(io, "enchufe speaks Python");
 
     const run = await runPython(SCRIPT, ["127.0.0.1", String(port)]);
     assert.equal(run.stderr, "");
@@ -101,23 +116,7 @@ describe("examples/python/enchufe_udp_peer.py", () => {
       // As above; over UDP an unanswered ping is also sent again every pingTimeout / 8 (50 ms).
       const io = rawServer({ pingInterval: 50, pingTimeout: 400 });
       const listener = await io.listen("udp://127.0.0.1:0");
-      const seen: { auth?: unknown; transport?: string; hello?: unknown[]; pongs: number; reasons: string[] } = {
-        pongs: 0,
-        reasons: [],
-      };
-      io.on("connection", (socket: Socket) => {
-        seen.auth = socket.handshake.auth;
-        seen.transport = socket.conn.transport.name;
-        socket.conn.on("packet", (packet) => {
-          if (packet.type === 3) seen.pongs++;
-        });
-        socket.on("hello", (text: string, ack: (answer: string) => void) => {
-          seen.hello = [...(seen.hello ?? []), text];
-          ack(`hello ${String(socket.handshake.auth.name)}, you said "${text}"`);
-        });
-        socket.on("disconnect", (reason) => seen.reasons.push(reason));
-        setTimeout(() => io.emit("news", { headline: "enchufe speaks Python over UDP" }, 7), 300);
-      });
+      const seen = watchPeer(io, "enchufe speaks Python over UDP");
 
       const run = await runPython(UDP_SCRIPT, [listener.url]);
       assert.equal(run.stderr, "");
