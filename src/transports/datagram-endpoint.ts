@@ -26,6 +26,13 @@ export interface DatagramEndpointOptions {
  */
 const UNVERIFIED_TIMEOUT_MS = 10_000;
 
+/**
+ * Sessions one host may have waiting for their address proof. A host that never proves
+ * its addresses (a flood of open requests from many ports) gets no more until those
+ * expire, and cannot take the new-sessions window from others.
+ */
+const MAX_UNVERIFIED_PER_HOST = 16;
+
 /** What the endpoint says when a datagram names a session it does not know: a close packet. */
 const UNKNOWN_SESSION = encodeDatagram([encodeStreamFrame(String(EnginePacketType.CLOSE))]);
 
@@ -45,6 +52,8 @@ export class DatagramEndpoint implements DatagramSender {
   readonly #sessions = new Map<string, DatagramTransport>();
   /** Sessions whose peer has not proved its address yet, by address: a repeated open request gets the same answer. */
   readonly #unverified = new Map<string, DatagramTransport>();
+  /** Unverified sessions by host (address without port): one host cannot take the new-session window alone. */
+  readonly #unverifiedPerHost = new Map<string, number>();
   /** Verified sessions by address: a newer session verified from the same address replaces the older one. */
   readonly #verified = new Map<string, DatagramTransport>();
   #windowStart = 0;
@@ -87,7 +96,7 @@ export class DatagramEndpoint implements DatagramSender {
       this.#sessions.delete(transport.sid);
     }
     const key = peerKey(transport.peer);
-    if (this.#unverified.get(key) === transport) this.#unverified.delete(key);
+    this.#forgetUnverified(key, transport);
     if (this.#verified.get(key) === transport) this.#verified.delete(key);
     if (this.#sessions.size === 0) {
       clearInterval(this.#pingTimer);
@@ -142,7 +151,7 @@ export class DatagramEndpoint implements DatagramSender {
     // Only the `open` answer told the sid: the peer owns its address.
     if (!transport.isVerified) {
       const key = peerKey(peer);
-      this.#unverified.delete(key);
+      this.#forgetUnverified(key, transport);
       // The peer there started over (a client bound to a fixed port, a NAT reusing one). Datagrams
       // to a client name no session, so the older one's pings and broadcasts would reach the new
       // one as its own: it ends, silently. Only the peer at this address could learn the new sid.
@@ -164,7 +173,9 @@ export class DatagramEndpoint implements DatagramSender {
     const key = peerKey(peer);
     const pending = this.#unverified.get(key);
     if (pending !== undefined) return pending.answerOpen(requestBytes); // the answer was lost: the same session
-    if (!this.#mayOpen()) return;
+    const pendingOfHost = this.#unverifiedPerHost.get(peer.address) ?? 0;
+    if (pendingOfHost >= MAX_UNVERIFIED_PER_HOST || !this.#mayOpen()) return;
+    this.#unverifiedPerHost.set(peer.address, pendingOfHost + 1);
     const transport = new DatagramTransport(
       this,
       { address: peer.address, port: peer.port, family: peer.family },
@@ -177,6 +188,16 @@ export class DatagramEndpoint implements DatagramSender {
     this.#sessions.set(sid, transport);
     this.#pingTimer ??= setInterval(resendPings, this.#options.pingResendMs, this).unref();
     transport.answerOpen(requestBytes);
+  }
+
+  /** `transport` proved its address, or ended: it no longer counts as unverified. */
+  #forgetUnverified(key: string, transport: DatagramTransport): void {
+    if (this.#unverified.get(key) !== transport) return;
+    this.#unverified.delete(key);
+    const host = transport.peer.address;
+    const count = (this.#unverifiedPerHost.get(host) ?? 1) - 1;
+    if (count > 0) this.#unverifiedPerHost.set(host, count);
+    else this.#unverifiedPerHost.delete(host);
   }
 
   /** The new-sessions-per-second limit, over one-second windows. */

@@ -503,6 +503,20 @@ describe("the udp rate limit", () => {
     assert.match(open.sid, /^[\w-]{10,}$/);
     assert.equal(io.engine.clientsCount, 4);
   });
+
+  it("gives one host at most 16 sessions awaiting their address proof; a proof frees a place", async () => {
+    const { io, listener } = await serveUdp();
+    const peers = await Promise.all(Array.from({ length: 16 }, () => UdpPeer.opened(listener.url, { verify: false })));
+    const extra = await UdpPeer.create(listener.url);
+    extra.requestOpen();
+    await delay(SILENCE_MS);
+    assert.equal(extra.received.length, 0, "a 17th unverified session of 127.0.0.1: dropped, not answered");
+    assert.equal(io.engine.clientsCount, 16);
+    peers[0]!.sendFrames(["6"]); // one proves its address
+    await delay(50);
+    assert.match((await extra.handshake()).sid, /^[\w-]{10,}$/);
+    assert.equal(io.engine.clientsCount, 17);
+  });
 });
 
 describe("datagram size limits", () => {
