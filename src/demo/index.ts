@@ -133,6 +133,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
         .listen(`${lineScheme}://${address}:${linePort}`, {
           mode: "line",
           maxMessageBytes: DEMO_LIMITS.maxLineBytes,
+          invalidUtf8: "replace", // a Latin-1 terminal's accents become U+FFFD rather than a dropped connection
           ...tls,
         })
         .catch((error: NodeJS.ErrnoException) => {

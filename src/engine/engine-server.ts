@@ -103,6 +103,12 @@ export interface StreamFraming {
   mode: "engine.io" | MessageMode;
   /** Largest message of a `line` or `sized` peer. @default 65536 */
   maxMessageBytes?: number | undefined;
+  /**
+   * What a `line` peer's text that is not valid UTF-8 does: `"close"` the
+   * connection as a parse error, or `"replace"` the bad bytes with U+FFFD and go on
+   * (for terminals in another encoding, such as Latin-1). @default "close"
+   */
+  invalidUtf8?: "close" | "replace" | undefined;
 }
 
 /** The limits of a UDP socket's sessions (see the `udp://` listener's options). */
@@ -325,7 +331,10 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
     const transport =
       framing.mode === "engine.io"
         ? new StreamTransport(socket, name, this.options.maxHttpBufferSize)
-        : new MessageModeTransport(socket, name, framing.mode, framing.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+        : new MessageModeTransport(socket, name, framing.mode, {
+            maxMessageBytes: framing.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+            isLenient: framing.invalidUtf8 === "replace",
+          });
     this.#openRaw(transport, socket);
   }
 

@@ -72,7 +72,20 @@ export function listenRaw(
   const target = parseListenUrl(url);
   if (target.transport === "udp") return listenDatagrams(target, options, engine);
   const { transport } = target;
-  const { mode = "engine.io", maxMessageBytes, maxDatagramBytes, maxNewSessionsPerSecond, ...tlsOptions } = options;
+  const {
+    mode = "engine.io",
+    maxMessageBytes,
+    invalidUtf8,
+    maxDatagramBytes,
+    maxNewSessionsPerSecond,
+    ...tlsOptions
+  } = options;
+  if (invalidUtf8 !== undefined && invalidUtf8 !== "close" && invalidUtf8 !== "replace") {
+    throw new ArgumentError(
+      ErrorCode.OPTION_INVALID,
+      `invalidUtf8 must be "close" or "replace", got ${String(invalidUtf8)}`,
+    );
+  }
   if (maxDatagramBytes !== undefined || maxNewSessionsPerSecond !== undefined) {
     throw new ArgumentError(ErrorCode.OPTION_INVALID, `maxDatagramBytes and maxNewSessionsPerSecond are for udp://`);
   }
@@ -84,7 +97,7 @@ export function listenRaw(
       `mode must be "engine.io", "line", "raw" or "sized", got ${String(mode)}`,
     );
   }
-  const framing: StreamFraming = { mode, maxMessageBytes };
+  const framing: StreamFraming = { mode, maxMessageBytes, invalidUtf8 };
   // Connections still in their TLS handshake, by peer address: no session yet, so
   // nothing else closes them, and close() would wait for them (up to handshakeTimeout, 120 s).
   const handshaking = new Map<string, Socket>();

@@ -55,13 +55,20 @@ export class MessageModeTransport extends SocketTransport implements Transport {
   readonly #mode: MessageMode;
   readonly #maxMessageBytes: number;
   readonly #outgoing = new SocketPacketDecoder();
-  readonly #text = new TextDecoder("utf-8", { fatal: true });
+  readonly #text: TextDecoder;
   #pending: Buffer = Buffer.alloc(0);
 
-  constructor(socket: Socket, name: StreamTransportName, mode: MessageMode, maxMessageBytes: number) {
+  /** `isLenient`: text that is not UTF-8 gets U+FFFD for its bad bytes instead of closing the peer. */
+  constructor(
+    socket: Socket,
+    name: StreamTransportName,
+    mode: MessageMode,
+    { maxMessageBytes, isLenient }: { maxMessageBytes: number; isLenient: boolean },
+  ) {
     super(socket, name);
     this.#mode = mode;
     this.#maxMessageBytes = maxMessageBytes;
+    this.#text = new TextDecoder("utf-8", { fatal: !isLenient });
   }
 
   sendEncoded(packet: EncodedPacket): void {

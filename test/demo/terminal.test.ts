@@ -39,6 +39,17 @@ describe("demo chat for terminal users", { timeout: 20_000 }, () => {
     await nc.waitFor("[general] ana: hola, tom [2J");
   });
 
+  it("keeps a Latin-1 terminal connected: its accents arrive as U+FFFD", async () => {
+    const demo = await startTestDemo();
+    const web = await chatUser(demo, { nick: "ana" });
+    const nc = await namedTerminal(demo, "tom");
+    nc.socket.write(Buffer.from("café\n", "latin1"));
+    await until(() => web.events("chat").length === 1, 2000);
+    assert.equal(web.events<{ text: string }>("chat")[0]!.text, "caf\uFFFD");
+    nc.type("still here");
+    await until(() => web.events("chat").length === 2, 2000);
+  });
+
   it("has /join, /nick, /who, /rooms, /help and /quit", async () => {
     const demo = await startTestDemo();
     const web = await chatUser(demo, { nick: "ana", room: "dev" });

@@ -113,6 +113,22 @@ describe("line mode", () => {
     });
   }
 
+  it('takes a Latin-1 line with U+FFFD for its bad bytes with invalidUtf8: "replace", and refuses other values', async () => {
+    const { io } = await startServer();
+    const { url } = await io.listen("tcp://127.0.0.1:0", { mode: "line", invalidUtf8: "replace" });
+    const messages: string[] = [];
+    io.on("connection", (socket) => socket.on("message", (message: string) => messages.push(message)));
+    const peer = await plainPeer(url);
+    peer.socket.write(Buffer.from("café con leche\n", "latin1"));
+    peer.socket.write("y en UTF-8: café\n");
+    await until(() => messages.length === 2, 2000);
+    assert.deepEqual(messages, ["caf\uFFFD con leche", "y en UTF-8: café"]);
+    assert.equal(io.sockets.sockets.size, 1, "still connected");
+    await assert.rejects(io.listen("tcp://127.0.0.1:0", { mode: "line", invalidUtf8: "ignore" as "close" }), {
+      code: "ENCHUFE_ERR_OPTION_INVALID",
+    });
+  });
+
   it('reports a stream that ends inside a line as "parse error"', async () => {
     const { io, tcpUrl } = await serverWith("line");
     const reasons: string[] = [];
