@@ -96,13 +96,20 @@ describe("stream frames", () => {
 
   it("delivers the frames before a bad one (read), whatever the chunking, then throws", () => {
     const stream = concat(encodeStreamFrame("4a"), encodeStreamFrame("4b"), new Uint8Array([0, 0, 0, 1, 9, 0]));
-    const frames: (string | Uint8Array)[] = [];
-    assertProtocolError(
-      () => new StreamFrameDecoder(100).read(stream, (frame) => frames.push(frame)),
-      ErrorCode.PACKET_INVALID,
-      /unknown frame kind 9/,
-    );
-    assert.deepEqual(frames, ["4a", "4b"]);
+    for (const size of [stream.length, 1, 3]) {
+      const decoder = new StreamFrameDecoder(100);
+      const frames: (string | Uint8Array)[] = [];
+      assertProtocolError(
+        () => {
+          for (let at = 0; at < stream.length; at += size) {
+            decoder.read(stream.subarray(at, at + size), (frame) => frames.push(frame));
+          }
+        },
+        ErrorCode.PACKET_INVALID,
+        /unknown frame kind 9/,
+      );
+      assert.deepEqual(frames, ["4a", "4b"], `in chunks of ${size} bytes`);
+    }
   });
 
   it("refuses an unknown kind", () => {

@@ -60,8 +60,9 @@ export class StreamFrameDecoder {
    *   kind, or text that is not UTF-8 (PACKET_INVALID). The stream is unusable after.
    */
   push(chunk: Uint8Array): (string | Uint8Array)[] {
+    this.#append(chunk);
     const frames: (string | Uint8Array)[] = [];
-    this.read(chunk, (frame) => frames.push(frame));
+    for (let frame = this.#next(); frame !== undefined; frame = this.#next()) frames.push(frame);
     return frames;
   }
 
@@ -70,28 +71,35 @@ export class StreamFrameDecoder {
    * so that the frames before a bad one are delivered before the error is thrown.
    */
   read(chunk: Uint8Array, onFrame: (frame: string | Uint8Array) => void): void {
-    if (chunk.length > 0) {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
+    this.#append(chunk);
+    for (let frame = this.#next(); frame !== undefined; frame = this.#next()) onFrame(frame);
+  }
+
+  #append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+  }
+
+  /** The next whole frame buffered, if there is one. @throws ProtocolError as {@link push} does. */
+  #next(): string | Uint8Array | undefined {
+    if (this.#buffered < STREAM_FRAME_HEADER_BYTES) return undefined;
+    const header = this.#peek(STREAM_FRAME_HEADER_BYTES);
+    const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
+    const kind = header[4];
+    if (kind !== StreamFrameKind.TEXT && kind !== StreamFrameKind.BINARY) {
+      throw new ProtocolError(ErrorCode.PACKET_INVALID, `unknown frame kind ${kind}`);
     }
-    while (this.#buffered >= STREAM_FRAME_HEADER_BYTES) {
-      const header = this.#peek(STREAM_FRAME_HEADER_BYTES);
-      const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
-      const kind = header[4];
-      if (kind !== StreamFrameKind.TEXT && kind !== StreamFrameKind.BINARY) {
-        throw new ProtocolError(ErrorCode.PACKET_INVALID, `unknown frame kind ${kind}`);
-      }
-      if (length > this.#maxPayload) {
-        throw new ProtocolError(
-          ErrorCode.PACKET_LIMIT,
-          `frame of ${length} bytes, over the limit of ${this.#maxPayload}`,
-        );
-      }
-      if (this.#buffered < STREAM_FRAME_HEADER_BYTES + length) break;
-      this.#take(STREAM_FRAME_HEADER_BYTES);
-      const payload = this.#take(length);
-      onFrame(kind === StreamFrameKind.BINARY ? payload : this.#decodeText(payload));
+    if (length > this.#maxPayload) {
+      throw new ProtocolError(
+        ErrorCode.PACKET_LIMIT,
+        `frame of ${length} bytes, over the limit of ${this.#maxPayload}`,
+      );
     }
+    if (this.#buffered < STREAM_FRAME_HEADER_BYTES + length) return undefined;
+    this.#take(STREAM_FRAME_HEADER_BYTES);
+    const payload = this.#take(length);
+    return kind === StreamFrameKind.BINARY ? payload : this.#decodeText(payload);
   }
 
   /**

@@ -35,6 +35,18 @@ function isBytes(value: unknown): value is Uint8Array {
 
 const LINE_END = Buffer.from("\n");
 
+/** A broadcast's message, rendered once for every message-mode peer; `sizeHeader` made by the first `sized` one. */
+interface RenderedMessage {
+  readonly bytes: Buffer;
+  sizeHeader: Buffer | undefined;
+}
+
+function sizeHeader(length: number): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(length);
+  return header;
+}
+
 function toBuffer(message: string | Uint8Array): Buffer {
   return typeof message === "string"
     ? Buffer.from(message)
@@ -76,10 +88,13 @@ export class MessageModeTransport extends SocketTransport implements Transport {
     if (source === undefined) {
       for (const payload of packet.payloads) this.#sendMessage(payload);
     } else if (source.type === PacketType.EVENT) {
-      // A broadcast reaches many peers: its message is rendered once, then framed per peer.
-      let message = packet.framedFor(FramingSlot.MESSAGE) as Buffer | undefined;
-      if (message === undefined) packet.keepFramed(FramingSlot.MESSAGE, (message = toBuffer(render(source))));
-      this.#writeBytes(message);
+      // A broadcast reaches many peers: its message, and its length for `sized` peers, are made once.
+      let message = packet.framedFor(FramingSlot.MESSAGE) as RenderedMessage | undefined;
+      if (message === undefined) {
+        packet.keepFramed(FramingSlot.MESSAGE, (message = { bytes: toBuffer(render(source)), sizeHeader: undefined }));
+      }
+      if (this.#mode === "sized") message.sizeHeader ??= sizeHeader(message.bytes.length);
+      this.#writeBytes(message.bytes, message.sizeHeader);
     } else {
       this.#deliver(source);
     }
@@ -133,13 +148,9 @@ export class MessageModeTransport extends SocketTransport implements Transport {
     }
   }
 
-  /** Writes one message in this listener's framing. */
-  #writeBytes(bytes: Buffer): void {
-    if (this.#mode === "sized") {
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(bytes.length);
-      this.enqueue(length);
-    }
+  /** Writes one message in this listener's framing (`header`: its length, when already made). */
+  #writeBytes(bytes: Buffer, header?: Buffer): void {
+    if (this.#mode === "sized") this.enqueue(header ?? sizeHeader(bytes.length));
     this.enqueue(bytes);
     if (this.#mode === "line") this.enqueue(LINE_END);
   }

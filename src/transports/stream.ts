@@ -53,13 +53,16 @@ export class StreamTransport extends SocketTransport implements Transport {
   protected receive(chunk: Buffer): void {
     // One packet at a time: those before a bad frame or packet are delivered, whatever the chunking.
     try {
-      this.#decoder.read(chunk, (frame) => {
-        if (!this.isReported) this.owner?.onTransportPacket(decodeEnginePacket(frame));
-      });
+      this.#decoder.read(chunk, this.#onFrame);
     } catch (error) {
       this.fail(error as Error);
     }
   }
+
+  /** One per connection, not one closure per chunk read. */
+  readonly #onFrame = (frame: string | Uint8Array): void => {
+    if (!this.isReported) this.owner?.onTransportPacket(decodeEnginePacket(frame));
+  };
 
   protected onEnd(): void {
     try {
