@@ -3,6 +3,7 @@
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
 import { isIP } from "node:net";
 import type { EngineServer } from "../engine/engine-server.js";
+import { checkInteger } from "../engine/options.js";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import { MIN_OPEN_REQUEST_BYTES } from "../protocol/datagram.js";
 import type { RawListener } from "./raw-listener.js";
@@ -29,11 +30,17 @@ export interface DatagramListenOptions {
 /** The UDP payload limit of IPv4, less its headers. */
 const MAX_UDP_PAYLOAD = 65_507;
 
-function positiveInteger(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+/** `options[name]`, checked to be an integer from `min` to `max`; `fallback` when unset. */
+function integerOption(
+  options: DatagramListenOptions,
+  name: keyof DatagramListenOptions,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = options[name];
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ArgumentError(ErrorCode.OPTION_INVALID, `${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
+  checkInteger(options, name, min, max);
   return value;
 }
 
@@ -54,16 +61,16 @@ export function listenDatagrams(
       `udp:// carries Engine.IO packets only, not mode "${options.mode}"`,
     );
   }
-  const maxDatagramBytes = positiveInteger(
+  const maxDatagramBytes = integerOption(
+    options,
     "maxDatagramBytes",
-    options.maxDatagramBytes,
     DEFAULT_MAX_DATAGRAM_BYTES,
     MIN_OPEN_REQUEST_BYTES,
     MAX_UDP_PAYLOAD,
   );
-  const maxNewSessionsPerSecond = positiveInteger(
+  const maxNewSessionsPerSecond = integerOption(
+    options,
     "maxNewSessionsPerSecond",
-    options.maxNewSessionsPerSecond,
     DEFAULT_MAX_NEW_SESSIONS_PER_SECOND,
     1,
     1_000_000,

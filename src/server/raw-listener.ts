@@ -6,6 +6,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import { ArgumentError, ErrorCode } from "../errors.js";
 import type { EngineServer, StreamFraming, StreamTransportName } from "../engine/engine-server.js";
+import { checkInteger } from "../engine/options.js";
 import { listenDatagrams, type DatagramListenOptions } from "./datagram-listener.js";
 
 /** The transports of raw listeners, by URL scheme. */
@@ -70,8 +71,6 @@ export function listenRaw(
   engine: Pick<EngineServer, "handleStream" | "handleDatagrams">,
 ): Promise<RawListener> {
   const target = parseListenUrl(url);
-  if (target.transport === "udp") return listenDatagrams(target, options, engine);
-  const { transport } = target;
   const {
     mode = "engine.io",
     maxMessageBytes,
@@ -80,6 +79,18 @@ export function listenRaw(
     maxNewSessionsPerSecond,
     ...tlsOptions
   } = options;
+  if (target.transport === "udp") {
+    if (maxMessageBytes !== undefined || invalidUtf8 !== undefined) {
+      throw new ArgumentError(
+        ErrorCode.OPTION_INVALID,
+        "maxMessageBytes and invalidUtf8 are for tcp://, tls:// and ipc://",
+      );
+    }
+    return listenDatagrams(target, options, engine);
+  }
+  const { transport } = target;
+  // A peer's message is held whole before it is handed on: this bound must be a number.
+  if (maxMessageBytes !== undefined) checkInteger(options, "maxMessageBytes", 1);
   if (invalidUtf8 !== undefined && invalidUtf8 !== "close" && invalidUtf8 !== "replace") {
     throw new ArgumentError(
       ErrorCode.OPTION_INVALID,
