@@ -327,7 +327,7 @@ export class EngineServer extends TypedEmitter<Record<never, never>, EngineServe
    * CORS, middleware or `allowRequest`) and no upgrade; the session's request has
    * the socket and empty headers.
    */
-  handleStream(socket: Socket, name: StreamTransportName, framing: StreamFraming = { mode: "engine.io" }): void {
+  handleStream(socket: Socket, name: StreamTransportName, framing: StreamFraming): void {
     const transport =
       framing.mode === "engine.io"
         ? new StreamTransport(socket, name, this.options.maxHttpBufferSize)

@@ -205,6 +205,7 @@ export class Socket<
    *
    * @throws ArgumentError for a reserved event name.
    * @throws EnchufeError `ENCHUFE_ERR_ACK_LIMIT` when `maxPendingAcks` acknowledgements are pending.
+   * @throws EnchufeError `ENCHUFE_ERR_MESSAGE_TOO_LARGE` when the event does not fit in one datagram of a `udp://` client.
    */
   emit<Event extends EventNames<EmitEvents>>(event: Event, ...args: EventParams<EmitEvents, Event>): boolean {
     if (RESERVED_EVENTS.has(event)) {

@@ -3,15 +3,8 @@
 // rate-limited, never answered with more bytes than they carried), and re-sends
 // unanswered pings on one timer for all its sessions (no timer per session).
 import type { RemoteInfo, Socket as DgramSocket } from "node:dgram";
-import {
-  decodeDatagramFrames,
-  encodeDatagram,
-  MIN_OPEN_REQUEST_BYTES,
-  readDatagramHeader,
-} from "../protocol/datagram.js";
-import { EnginePacketType } from "../protocol/engine-packet.js";
-import { encodeStreamFrame } from "../protocol/stream-frame.js";
-import { DatagramTransport, type DatagramPeer, type DatagramSender } from "./datagram.js";
+import { decodeDatagramFrames, MIN_OPEN_REQUEST_BYTES, readDatagramHeader } from "../protocol/datagram.js";
+import { CLOSE_DATAGRAM, DatagramTransport, type DatagramPeer, type DatagramSender } from "./datagram.js";
 
 export interface DatagramEndpointOptions {
   maxDatagramBytes: number;
@@ -32,9 +25,6 @@ const UNVERIFIED_TIMEOUT_MS = 10_000;
  * expire, and cannot take the new-sessions window from others.
  */
 const MAX_UNVERIFIED_PER_HOST = 16;
-
-/** What the endpoint says when a datagram names a session it does not know: a close packet. */
-const UNKNOWN_SESSION = encodeDatagram([encodeStreamFrame(String(EnginePacketType.CLOSE))]);
 
 function peerKey(peer: DatagramPeer): string {
   return `${peer.address}|${peer.port}`;
@@ -143,7 +133,7 @@ export class DatagramEndpoint implements DatagramSender {
     if (transport === undefined) {
       // A session this socket forgot (closed, expired, a restart): the client can start
       // over at once instead of waiting for its ping timeout. Never more bytes than came.
-      if (datagram.length >= UNKNOWN_SESSION.length) this.send(UNKNOWN_SESSION, peer);
+      if (datagram.length >= CLOSE_DATAGRAM.length) this.send(CLOSE_DATAGRAM, peer);
       return;
     }
     // A sid is secret, but a datagram from another address is not this peer's.

@@ -27,7 +27,8 @@ export interface DatagramSender {
 /** Packets held for a peer not verified yet (a server app's welcome, say); more are dropped. */
 const MAX_HELD_DATAGRAMS = 32;
 
-const CLOSE_DATAGRAM = encodeDatagram([encodeStreamFrame(String(EnginePacketType.CLOSE))]);
+/** A `close` packet in a datagram: sent to end a session, or to a peer naming a session that is gone. */
+export const CLOSE_DATAGRAM = encodeDatagram([encodeStreamFrame(String(EnginePacketType.CLOSE))]);
 
 /** A packet's datagram: its text as a `message` frame, then each attachment as a binary frame. */
 function datagramOf(packet: EncodedPacket): Uint8Array {
