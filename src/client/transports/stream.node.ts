@@ -5,12 +5,8 @@ import { connect as connectNet, isIP, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import { decodeEnginePacket, encodeEnginePacket, type EnginePacket } from "../../protocol/engine-packet.js";
 import { encodeStreamFrame, StreamFrameDecoder } from "../../protocol/stream-frame.js";
-import {
-  MAX_SERVER_MESSAGE_BYTES,
-  type ClientTransport,
-  type ClientTransportOwner,
-  type ClientTransportSettings,
-} from "./transport.js";
+import { ConnectionClientTransport } from "./connection-transport.js";
+import { MAX_SERVER_MESSAGE_BYTES } from "./transport.js";
 
 type StreamName = "tcp" | "tls" | "ipc";
 
@@ -26,41 +22,27 @@ function serverNameOf(target: { host: string } | { path: string }): string | und
   return "host" in target && isIP(target.host) === 0 ? target.host : undefined;
 }
 
-abstract class StreamClientTransport implements ClientTransport {
-  abstract readonly name: StreamName;
-  owner: ClientTransportOwner | undefined;
-  readonly #settings: ClientTransportSettings;
+abstract class StreamClientTransport extends ConnectionClientTransport {
+  abstract override readonly name: StreamName;
   readonly #decoder = new StreamFrameDecoder(MAX_SERVER_MESSAGE_BYTES);
   #socket: Socket | undefined;
-  #isOpen = false;
-
-  constructor(settings: ClientTransportSettings) {
-    this.#settings = settings;
-  }
-
-  get writable(): boolean {
-    return this.#isOpen;
-  }
 
   open(): void {
-    const target = targetOf(this.#settings.url(this.name));
-    const tls = { ...this.#settings.tls } as ConnectionOptions; // Buffers are the Uint8Arrays it holds
+    const target = targetOf(this.settings.url(this.name));
+    const tls = { ...this.settings.tls } as ConnectionOptions; // Buffers are the Uint8Arrays it holds
     const socket =
       this.name === "tls"
         ? connectTls({ ...tls, ...target, servername: tls.servername ?? serverNameOf(target) })
         : connectNet(target as { host: string; port: number } & { path: string });
     this.#socket = socket;
     socket.setNoDelay?.(true);
-    socket.once(this.name === "tls" ? "secureConnect" : "connect", () => {
-      this.#isOpen = true;
-      this.owner?.onTransportOpen();
-    });
+    socket.once(this.name === "tls" ? "secureConnect" : "connect", () => this.opened());
     socket.on("data", (chunk: Uint8Array) => {
       let packets: EnginePacket[];
       try {
         packets = this.#decoder.push(chunk).map(decodeEnginePacket);
       } catch (error) {
-        return this.#end("transport error", error as Error);
+        return this.end("transport error", error as Error);
       }
       for (const packet of packets) this.owner?.onTransportPacket(packet);
     });
@@ -68,12 +50,12 @@ abstract class StreamClientTransport implements ClientTransport {
       try {
         this.#decoder.end();
       } catch (error) {
-        return this.#end("transport error", error as Error);
+        return this.end("transport error", error as Error);
       }
-      this.#end("transport close");
+      this.end("transport close");
     });
-    socket.on("close", () => this.#end("transport close"));
-    socket.on("error", (error: Error) => this.#end("transport error", error));
+    socket.on("close", () => this.end("transport close"));
+    socket.on("error", (error: Error) => this.end("transport error", error));
   }
 
   send(packets: readonly EnginePacket[]): void {
@@ -82,26 +64,13 @@ abstract class StreamClientTransport implements ClientTransport {
     socket.cork();
     for (const packet of packets) socket.write(encodeStreamFrame(encodeEnginePacket(packet)));
     socket.uncork();
-    queueMicrotask(() => this.owner?.onTransportDrain());
+    this.drained();
   }
 
-  pause(onPaused: () => void): void {
-    onPaused();
-  }
-
-  close(): void {
-    this.owner = undefined;
-    this.#isOpen = false;
-    this.#socket?.end(); // what was written goes out first
-  }
-
-  #end(reason: "transport close" | "transport error", description?: Error): void {
-    const owner = this.owner;
-    if (owner === undefined) return;
-    this.owner = undefined;
-    this.#isOpen = false;
-    this.#socket?.destroy();
-    owner.onTransportClose(reason, description);
+  protected closeConnection(graceful: boolean): void {
+    if (graceful)
+      this.#socket?.end(); // what was written goes out first
+    else this.#socket?.destroy();
   }
 }
 
