@@ -136,7 +136,8 @@ export class EngineSocket
     if (!this.#isUpgrading) this.#dropProbe();
     this.#writeBuffer.push({ type: EnginePacketType.CLOSE });
     this.#flush();
-    if (this.#writeBuffer.length === 0 && this.transport.name === "websocket") return finish();
+    // A connection (WebSocket, TCP, TLS, IPC, UDP) sends what it was given before it closes.
+    if (this.#writeBuffer.length === 0 && this.transport.name !== "polling") return finish();
     // Polling: the close packet leaves with the last POST. The session ends once that POST and the waiting GET
     // (which the server answers as it closes) are over: aborting a request in flight would cost its connection.
     this.#afterFlush = () => {
