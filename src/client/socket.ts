@@ -43,17 +43,17 @@ interface Flags {
 
 const NO_FLAGS: Readonly<Flags> = Object.freeze({});
 
-/** An emit waiting in the at-least-once queue (`retries`). */
 /** How often a CONNECT is sent again over UDP until answered. */
 const CONNECT_RESEND_MS = 500;
 
+/** An emit waiting in the at-least-once queue (`retries`). */
 interface QueuedEmit {
   args: unknown[];
   flags: Flags;
   tries: number;
   isPending: boolean;
-  /** Ends the entry with `error` when it cannot be sent at all (too large for a datagram). */
-  fail: (error: Error) => void;
+  /** The application's acknowledgement, called once with the outcome. */
+  ack: Ack | undefined;
 }
 
 export class Socket<
@@ -154,8 +154,8 @@ export class Socket<
     const packet: SocketPacket = { type: PacketType.EVENT, namespace: this.nsp, data };
     const ack = typeof data[data.length - 1] === "function" ? (data.pop() as Ack) : undefined;
     if (ack !== undefined) packet.id = this.#nextAckId++;
-    const isWritable = this.io.engine?.transport.writable === true;
-    const isSent = this.connected && !(flags.volatile === true && !isWritable);
+    // A volatile emit goes only if it can be written now.
+    const isSent = this.connected && (flags.volatile !== true || this.io.engine?.transport.writable === true);
     if (isSent) this.io.packet(packet); // throws when it cannot be sent at all; no ack is registered then
     // Registered once sent: an answer cannot come back within this turn.
     if (ack !== undefined) this.#registerAck(packet.id!, ack, flags.timeout);
@@ -271,7 +271,7 @@ export class Socket<
     const engine = this.io.engine;
     clearInterval(this.#connectResend);
     this.#connectResend = setInterval(() => {
-      const isWaiting = !this.connected && this.#cleanups !== undefined && this.io.engine === engine;
+      const isWaiting = !this.connected && this.active && this.io.engine === engine;
       if (isWaiting && engine?.readyState === "open") return this.io.packet(packet);
       clearInterval(this.#connectResend);
       this.#connectResend = undefined;
@@ -378,16 +378,7 @@ export class Socket<
   /** At-least-once emits: one at a time, each sent again on timeout until acknowledged or out of retries. */
   #enqueue(args: unknown[], flags: Flags): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
-    const entry: QueuedEmit = {
-      args,
-      flags: { ...flags, fromQueue: true },
-      tries: 0,
-      isPending: false,
-      fail: (error) => {
-        this.#queue.shift();
-        ack?.(error);
-      },
-    };
+    const entry: QueuedEmit = { args, flags: { ...flags, fromQueue: true }, tries: 0, isPending: false, ack };
     const settle: Ack = (error, ...responses) => {
       if (entry !== this.#queue[0]) return;
       if (error !== null && entry.tries <= this.#options.retries) {
@@ -413,7 +404,9 @@ export class Socket<
     try {
       (this.emit as (...all: unknown[]) => this)(...entry.args);
     } catch (error) {
-      entry.fail(error as Error); // it can never be sent: the next one goes
+      // It can never be sent (too large for a datagram): it ends with the error, and the next one goes.
+      this.#queue.shift();
+      entry.ack?.(error);
       this.#drainQueue();
     }
   }

@@ -4,14 +4,20 @@
 // names the session. A Socket.IO packet and its attachments share one datagram.
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
 import { lookup } from "node:dns";
-import { decodeDatagramFrames, encodeDatagram, encodeOpenRequest } from "../../protocol/datagram.js";
+import {
+  decodeDatagramFrames,
+  encodeDatagram,
+  encodeOpenRequest,
+  MAX_DATAGRAM_SID_BYTES,
+  MIN_OPEN_REQUEST_BYTES,
+} from "../../protocol/datagram.js";
 import {
   decodeEnginePacket,
   encodeEnginePacket,
   EnginePacketType,
   type EnginePacket,
 } from "../../protocol/engine-packet.js";
-import { encodeStreamFrame } from "../../protocol/stream-frame.js";
+import { encodeStreamFrame, STREAM_FRAME_HEADER_BYTES } from "../../protocol/stream-frame.js";
 import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
 
 /** The datagram size assumed until the server's `open` says its own (the server's default). */
@@ -28,7 +34,7 @@ function frameOf(packet: EnginePacket): Uint8Array {
 /** Bytes a payload takes in a frame, as text (UTF-8) or bytes. */
 function framedLength(payload: string | Uint8Array, prefix: number): number {
   const bytes = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
-  return 5 + prefix + bytes;
+  return STREAM_FRAME_HEADER_BYTES + prefix + bytes;
 }
 
 export class UdpClientTransport implements ClientTransport {
@@ -55,7 +61,7 @@ export class UdpClientTransport implements ClientTransport {
   }
 
   fits(payloads: readonly (string | Uint8Array)[]): boolean {
-    let length = 1 + (this.#sid?.length ?? 20);
+    let length = 1 + (this.#sid?.length ?? MAX_DATAGRAM_SID_BYTES);
     for (const payload of payloads) length += framedLength(payload, typeof payload === "string" ? 1 : 0);
     return length <= this.#maxDatagramBytes;
   }
@@ -160,13 +166,14 @@ export class UdpClientTransport implements ClientTransport {
       handshake = {};
     }
     const { sid, maxPayload } = handshake ?? {};
-    if (typeof sid !== "string" || sid.length === 0 || sid.length > 255 || !/^[\x21-\x7e]+$/.test(sid)) {
+    // Printable ASCII, as it goes in the header of every datagram.
+    if (typeof sid !== "string" || sid.length > MAX_DATAGRAM_SID_BYTES || !/^[\x21-\x7e]+$/.test(sid)) {
       this.#end("transport error", new Error("invalid handshake"));
       return false;
     }
     clearTimeout(this.#openTimer);
     this.#sid = sid;
-    if (Number.isInteger(maxPayload) && (maxPayload as number) >= 256) {
+    if (Number.isInteger(maxPayload) && (maxPayload as number) >= MIN_OPEN_REQUEST_BYTES) {
       this.#maxDatagramBytes = Math.min(maxPayload as number, 65_507);
     }
     // Anything with the sid verifies the address; a noop does when the app has nothing to say yet.
