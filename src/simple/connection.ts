@@ -33,7 +33,7 @@ export class Connection<Socket extends MessageSocket = MessageSocket> implements
 
   constructor(socket: Socket) {
     this.#socket = socket;
-    socket.on("message", (data) => this.#receive(data as Message));
+    socket.on("message", (data) => this.#receive(data));
     socket.on("disconnect", (reason) => this.#end(reason));
   }
 
@@ -92,7 +92,10 @@ export class Connection<Socket extends MessageSocket = MessageSocket> implements
     }
   }
 
-  #receive(message: Message): void {
+  #receive(message: unknown): void {
+    // A peer's `message` event may carry anything (an object, nothing at all): only text and
+    // bytes are messages. Nothing else may reach read(), where `undefined` would mean the end.
+    if (typeof message !== "string" && !(message instanceof Uint8Array)) return;
     const waiter = this.#waiters.shift();
     if (waiter !== undefined) {
       clearTimeout(waiter.timer);
