@@ -221,8 +221,9 @@ describe("heartbeat over tcp (pingInterval 60, pingTimeout 400)", () => {
     const { peer, socket } = await joinedPeer(io, listener);
     const reasons: string[] = [];
     socket.on("disconnect", (reason) => reasons.push(reason));
-    await delay(350);
-    assert.ok(peer.pings >= 3, `expected at least 3 pings in 350 ms, got ${peer.pings}`);
+    // Nine rounds (540 ms at least): past the check of the first at 60 + 400 ms, which closes a
+    // session whose pong did not come; counted, not timed, for a busy machine.
+    await until(() => peer.pings >= 9, 3000);
     assert.deepEqual(reasons, []);
     assert.equal(socket.connected, true);
     assert.deepEqual(await peer.emitWithAck("echo", "alive"), ["alive"]);
@@ -375,29 +376,23 @@ describe("malformed input over tcp: only that connection closes, with parse erro
     assert.deepEqual(answer.data, [filler]);
   });
 
-  it("delivers the frames before a bad one in the same write, and nothing after it", async () => {
-    const fixture = await hostileFixture();
-    const { peer, socket } = await joinedPeer(fixture.io, fixture.listener);
-    const events: string[] = [];
-    socket.onAny((event: string) => events.push(event));
-    const disconnected = once<[string]>(socket, "disconnect", 2000);
-    peer.sendRaw(Buffer.concat([frame('42["before"]'), frame("x"), frame('42["after"]')]));
-    assert.equal((await disconnected)[0], "parse error");
-    assert.deepEqual(events, ["before"]);
-    await assertHonestServed(fixture, 1);
-  });
-
-  it("processes nothing after a frame of unknown kind in the same write", async () => {
-    const fixture = await hostileFixture();
-    const { peer, socket } = await joinedPeer(fixture.io, fixture.listener);
-    const events: string[] = [];
-    socket.onAny((event: string) => events.push(event));
-    const disconnected = once<[string]>(socket, "disconnect", 2000);
-    peer.sendRaw(Buffer.concat([frame('42["before"]'), frame("x", 3), frame('42["after"]')]));
-    assert.equal((await disconnected)[0], "parse error");
-    assert.ok(!events.includes("after"), `nothing after the bad frame, got ${events.join()}`);
-    await assertHonestServed(fixture, 1);
-  });
+  const BAD_FRAMES: { name: string; bytes: Buffer }[] = [
+    { name: "a text frame that is no packet", bytes: frame("x") },
+    { name: "a frame of unknown kind", bytes: frame("x", 3) },
+  ];
+  for (const bad of BAD_FRAMES) {
+    it(`delivers the frames before ${bad.name} in the same write, and nothing after it`, async () => {
+      const fixture = await hostileFixture();
+      const { peer, socket } = await joinedPeer(fixture.io, fixture.listener);
+      const events: string[] = [];
+      socket.onAny((event: string) => events.push(event));
+      const disconnected = once<[string]>(socket, "disconnect", 2000);
+      peer.sendRaw(Buffer.concat([frame('42["before"]'), bad.bytes, frame('42["after"]')]));
+      assert.equal((await disconnected)[0], "parse error");
+      assert.deepEqual(events, ["before"]);
+      await assertHonestServed(fixture, 1);
+    });
+  }
 
   it("reads frames split across writes at any byte", async () => {
     const fixture = await hostileFixture();
