@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { io as ioClient, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
 import { WebSocket } from "ws";
 import { Server, type ServerOptions } from "../../src/index.js";
+import { Inbox } from "./inbox.js";
 
 export type { ClientSocket };
 
@@ -113,8 +114,7 @@ export async function until(predicate: () => boolean, timeoutMs = 5000): Promise
 export class RawClient {
   readonly ws: WebSocket;
   readonly closed: Promise<{ code: number; reason: string }>;
-  readonly #queue: (string | Buffer)[] = [];
-  readonly #waiters: ((message: string | Buffer) => void)[] = [];
+  readonly #messages = new Inbox<string | Buffer>();
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -123,10 +123,7 @@ export class RawClient {
     );
     ws.on("error", () => undefined);
     ws.on("message", (data: Buffer, isBinary) => {
-      const message = isBinary ? data : data.toString();
-      const waiter = this.#waiters.shift();
-      if (waiter !== undefined) waiter(message);
-      else this.#queue.push(message);
+      this.#messages.push(isBinary ? data : data.toString());
     });
   }
 
@@ -156,15 +153,7 @@ export class RawClient {
 
   /** The next message received. */
   next(timeoutMs = 5000): Promise<string | Buffer> {
-    const queued = this.#queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no message within ${timeoutMs} ms`)), timeoutMs);
-      this.#waiters.push((message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-    });
+    return this.#messages.next(timeoutMs, "message");
   }
 
   /** The next message for which `test` holds; others (pings, say) are skipped. */

@@ -7,6 +7,7 @@
 import { Buffer } from "node:buffer";
 import { createHash, randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
+import { Inbox } from "./inbox.js";
 
 const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -214,8 +215,7 @@ export class TcpWebSocket {
   #pending: Buffer = Buffer.alloc(0);
   #isDiscarding = false;
   #isCloseAnswered = false;
-  readonly #frames: ServerFrame[] = [];
-  readonly #waiters: ((frame: ServerFrame) => void)[] = [];
+  readonly #frames = new Inbox<ServerFrame>();
 
   private constructor(socket: Socket, rest: Buffer) {
     this.socket = socket;
@@ -298,20 +298,7 @@ export class TcpWebSocket {
 
   /** The next frame from the server. */
   next(timeoutMs = 5000): Promise<ServerFrame> {
-    const queued = this.#frames.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const waiter = (frame: ServerFrame): void => {
-        clearTimeout(timer);
-        resolve(frame);
-      };
-      const timer = setTimeout(() => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index !== -1) this.#waiters.splice(index, 1);
-        reject(new Error(`no frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiters.push(waiter);
-    });
+    return this.#frames.next(timeoutMs, "frame");
   }
 
   /** The next text frame for which `test` holds; other frames (pings, say) are skipped. */
@@ -361,9 +348,7 @@ export class TcpWebSocket {
         this.#isCloseAnswered = true;
         this.socket.write(encodeFrame(Opcode.CLOSE, frame.payload.subarray(0, 2)));
       }
-      const waiter = this.#waiters.shift();
-      if (waiter !== undefined) waiter(frame);
-      else this.#frames.push(frame);
+      this.#frames.push(frame);
     }
   }
 

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import { Server, type ServerOptions } from "../../src/index.js";
+import { Inbox } from "./inbox.js";
 import { frame, Kind, SocketIoPeer, type JoinOptions, type OpenPacket, type PacketStart } from "./socketio-peer.js";
 
 export { ConnectRefused, frame, Kind, type OpenPacket, type ReceivedPacket } from "./socketio-peer.js";
@@ -83,9 +84,7 @@ export class StreamPeer extends SocketIoPeer {
   framingError: string | undefined;
   readonly #autoPong: boolean;
   #pending: Buffer = Buffer.alloc(0);
-  readonly #frames: (string | Buffer)[] = [];
-  readonly #waiters: ((frame: string | Buffer | undefined) => void)[] = [];
-  #isClosed = false;
+  readonly #frames = new Inbox<string | Buffer>();
 
   private constructor(socket: Socket, autoPong: boolean) {
     super();
@@ -96,10 +95,9 @@ export class StreamPeer extends SocketIoPeer {
     socket.on("error", () => undefined);
     this.closed = new Promise((resolve) => {
       socket.once("close", () => {
-        this.#isClosed = true;
         this.isEndedByServer = true;
         peers.delete(this);
-        for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+        this.#frames.close("the connection closed");
         resolve();
       });
     });
@@ -174,22 +172,7 @@ export class StreamPeer extends SocketIoPeer {
 
   /** The next frame: a string for text, a Buffer for binary. Rejects after `timeoutMs` or on close. */
   next(timeoutMs = 2000): Promise<string | Buffer> {
-    const queued = this.#frames.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (this.#isClosed) return Promise.reject(new Error("the connection is closed"));
-    return new Promise((resolve, reject) => {
-      const waiter = (frame: string | Buffer | undefined): void => {
-        clearTimeout(timer);
-        if (frame === undefined) reject(new Error("the connection closed"));
-        else resolve(frame);
-      };
-      const timer = setTimeout(() => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index !== -1) this.#waiters.splice(index, 1);
-        reject(new Error(`no frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiters.push(waiter);
-    });
+    return this.#frames.next(timeoutMs, "frame");
   }
 
   /** A text frame starting with `4`, its attachments the binary frames after it. */
@@ -207,7 +190,7 @@ export class StreamPeer extends SocketIoPeer {
 
   /** Frames received and not read yet. */
   get queued(): readonly (string | Buffer)[] {
-    return this.#frames;
+    return this.#frames.queued;
   }
 
   /** Ends our side (a FIN); the server may still write. */
@@ -240,9 +223,7 @@ export class StreamPeer extends SocketIoPeer {
           continue;
         }
       }
-      const waiter = this.#waiters.shift();
-      if (waiter !== undefined) waiter(received);
-      else this.#frames.push(received);
+      this.#frames.push(received);
     }
   }
 }
