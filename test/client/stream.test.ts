@@ -1,7 +1,7 @@
-// enchufe/client over TLS against enchufe: tls:// (the shared suites run over tcp
-// and ipc in enchufe-server.test.ts; TLS is the same stream transport with a
-// handshake in front) and https:// with a private CA on each transport. The
-// certificates are made once, at run time (test/helpers/certificates.ts).
+// enchufe/client over TLS against enchufe, what the shared suites (which run over
+// tls:// too, in enchufe-server.test.ts) do not check: tls:// refused without the CA,
+// and https:// with a private CA on each transport. The certificates are made once,
+// at run time (test/helpers/certificates.ts).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

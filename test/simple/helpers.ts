@@ -126,18 +126,29 @@ export async function startServerExample(
   }
 }
 
+/** How a program ended, and everything it printed. */
+export interface Run {
+  code: number | string;
+  stdout: string[];
+  stderr: string;
+}
+
+/** Waits for a started program to end (killing it after `timeoutMs`): its exit code and output. */
+export async function finish(program: Example, timeoutMs = WAIT_MS): Promise<Run> {
+  const timer = setTimeout(() => program.child.kill("SIGKILL"), timeoutMs);
+  const code = await program.exited;
+  clearTimeout(timer);
+  return { code, stdout: program.stdout.all, stderr: program.stderr() };
+}
+
 /** Runs a client example to its end: its exit code and output. Killed when it outlives `timeoutMs`. */
-export async function runExample(
+export function runExample(
   name: string,
   args: string[] = [],
   env: Record<string, string> = {},
   timeoutMs = WAIT_MS,
-): Promise<{ code: number | string; stdout: string[]; stderr: string }> {
-  const example = startExample(name, args, env);
-  const timer = setTimeout(() => example.child.kill("SIGKILL"), timeoutMs);
-  const code = await example.exited;
-  clearTimeout(timer);
-  return { code, stdout: example.stdout.all, stderr: example.stderr() };
+): Promise<Run> {
+  return finish(startExample(name, args, env), timeoutMs);
 }
 
 const connections = new Set<Connection>();

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startProgram, type Example } from "../simple/helpers.js";
+import { finish as finishProgram, startProgram, type Example, type Run } from "../simple/helpers.js";
 
 /** The repository's root: this file runs from <build dir>/test/tutorial/. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -34,18 +34,9 @@ export function start(name: string, args: string[] = [], env: Record<string, str
   return startProgram(join(EXAMPLES, name), args, { PORT: "0", ...env });
 }
 
-export interface Run {
-  code: number | string;
-  stdout: string[];
-  stderr: string;
-}
-
 /** Waits for a started program to end (killing it after `timeoutMs`): its exit code and output. */
-export async function finish(program: Program, timeoutMs = RUN_MS): Promise<Run> {
-  const timer = setTimeout(() => program.child.kill("SIGKILL"), timeoutMs);
-  const code = await program.exited;
-  clearTimeout(timer);
-  return { code, stdout: program.stdout.all, stderr: program.stderr() };
+export function finish(program: Program, timeoutMs = RUN_MS): Promise<Run> {
+  return finishProgram(program, timeoutMs);
 }
 
 /** Runs a program to its end. */
