@@ -114,5 +114,5 @@ export default tseslint.config(
     "cluster/ reaches sockets only through the AdapterSocket interface.",
   ),
   // Unit tests sit beside their code but may use node:test, node:assert and the like.
-  { files: ["src/**/*.test.ts"], rules: { "no-restricted-imports": "off" } },
+  { files: ["src/**/*.test.ts", "src/**/*.test-support.ts"], rules: { "no-restricted-imports": "off" } },
 );

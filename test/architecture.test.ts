@@ -37,7 +37,8 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
+    const isTestOnly = entry.name.endsWith(".test.ts") || entry.name.endsWith(".test-support.ts");
+    return entry.name.endsWith(".ts") && !isTestOnly ? [path] : [];
   });
 }
 

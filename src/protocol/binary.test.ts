@@ -2,16 +2,9 @@
 // each binary value becomes {"_placeholder":true,"num":N} and travels as attachment N).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ArgumentError, ErrorCode, ProtocolError } from "../errors.js";
+import { ArgumentError, ErrorCode } from "../errors.js";
 import { deconstructPacket, hasBinary, isBinary, reconstructPacket } from "./binary.js";
-
-function assertProtocolError(fn: () => unknown, code: ErrorCode): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
+import { assertProtocolError } from "./protocol.test-support.js";
 
 function placeholder(num: number): { _placeholder: true; num: number } {
   return { _placeholder: true, num };

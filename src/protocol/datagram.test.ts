@@ -14,26 +14,7 @@ import {
   readDatagramHeader,
 } from "./datagram.js";
 import { encodeStreamFrame, STREAM_FRAME_HEADER_BYTES } from "./stream-frame.js";
-
-function assertProtocolError(fn: () => unknown, message: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
-    assert.equal(error.code, ErrorCode.PACKET_INVALID);
-    assert.match(error.message, message);
-    return true;
-  });
-}
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { assertProtocolError, seededRandom } from "./protocol.test-support.js";
 
 /** The bytes of a client's datagram, written by hand: sid length, sid, then `frames`. */
 function clientDatagram(sid: string, ...frames: Uint8Array[]): Uint8Array {
@@ -93,10 +74,10 @@ describe("datagrams", () => {
       assert.deepEqual(readDatagramHeader(datagram), { kind: "session", sid, framesAt: 1 + length });
       assert.deepEqual(decodeDatagramFrames(datagram, 1 + length), ["6"]);
     }
-    assertProtocolError(() => encodeDatagram([], ""), /1 to 255 bytes/);
-    assertProtocolError(() => encodeDatagram([], "s".repeat(256)), /1 to 255 bytes/);
+    assertProtocolError(() => encodeDatagram([], ""), ErrorCode.PACKET_INVALID, /1 to 255 bytes/);
+    assertProtocolError(() => encodeDatagram([], "s".repeat(256)), ErrorCode.PACKET_INVALID, /1 to 255 bytes/);
     // The limit is on bytes, not characters: 128 "é" are 256 bytes of UTF-8.
-    assertProtocolError(() => encodeDatagram([], "é".repeat(128)), /1 to 255 bytes/);
+    assertProtocolError(() => encodeDatagram([], "é".repeat(128)), ErrorCode.PACKET_INVALID, /1 to 255 bytes/);
   });
 
   it("reads a sid of any bytes without throwing: a wrong sid names no session", () => {
@@ -116,52 +97,93 @@ describe("datagrams", () => {
   });
 
   it("refuses an empty datagram and a sid cut short", () => {
-    assertProtocolError(() => readDatagramHeader(new Uint8Array(0)), /empty datagram/);
-    assertProtocolError(() => readDatagramHeader(new Uint8Array([1])), /ends inside its sid/);
-    assertProtocolError(() => readDatagramHeader(new Uint8Array([5, 0x61, 0x62, 0x63, 0x64])), /ends inside its sid/);
-    assertProtocolError(() => readDatagramHeader(new Uint8Array([255, ...new Uint8Array(254)])), /ends inside its sid/);
+    assertProtocolError(() => readDatagramHeader(new Uint8Array(0)), ErrorCode.PACKET_INVALID, /empty datagram/);
+    assertProtocolError(() => readDatagramHeader(new Uint8Array([1])), ErrorCode.PACKET_INVALID, /ends inside its sid/);
+    assertProtocolError(
+      () => readDatagramHeader(new Uint8Array([5, 0x61, 0x62, 0x63, 0x64])),
+      ErrorCode.PACKET_INVALID,
+      /ends inside its sid/,
+    );
+    assertProtocolError(
+      () => readDatagramHeader(new Uint8Array([255, ...new Uint8Array(254)])),
+      ErrorCode.PACKET_INVALID,
+      /ends inside its sid/,
+    );
     assert.equal(readDatagramHeader(new Uint8Array([255, ...new Uint8Array(255)])).kind, "session");
   });
 
   it("refuses a datagram that ends inside a frame header, whatever the cut", () => {
     const frame = encodeStreamFrame("4abc");
     for (let cut = 1; cut < STREAM_FRAME_HEADER_BYTES; cut++) {
-      assertProtocolError(() => decodeDatagramFrames(frame.subarray(0, cut)), /ends inside a frame header/);
+      assertProtocolError(
+        () => decodeDatagramFrames(frame.subarray(0, cut)),
+        ErrorCode.PACKET_INVALID,
+        /ends inside a frame header/,
+      );
       const afterWhole = Buffer.concat([encodeStreamFrame("4x"), frame.subarray(0, cut)]);
-      assertProtocolError(() => decodeDatagramFrames(afterWhole), /ends inside a frame header/);
+      assertProtocolError(
+        () => decodeDatagramFrames(afterWhole),
+        ErrorCode.PACKET_INVALID,
+        /ends inside a frame header/,
+      );
     }
   });
 
   it("refuses a datagram that ends inside a frame's payload (a frame is never continued)", () => {
     const frame = encodeStreamFrame("4abc");
     for (let cut = STREAM_FRAME_HEADER_BYTES; cut < frame.length; cut++) {
-      assertProtocolError(() => decodeDatagramFrames(frame.subarray(0, cut)), /ends inside a frame$/);
+      assertProtocolError(
+        () => decodeDatagramFrames(frame.subarray(0, cut)),
+        ErrorCode.PACKET_INVALID,
+        /ends inside a frame$/,
+      );
     }
     // A length that the datagram could never hold: refused from the header, nothing allocated.
     assertProtocolError(
       () => decodeDatagramFrames(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0x34])),
+      ErrorCode.PACKET_INVALID,
       /inside a frame$/,
     );
-    assertProtocolError(() => decodeDatagramFrames(clientDatagram("ab", frame.subarray(0, 7)), 3), /inside a frame$/);
+    assertProtocolError(
+      () => decodeDatagramFrames(clientDatagram("ab", frame.subarray(0, 7)), 3),
+      ErrorCode.PACKET_INVALID,
+      /inside a frame$/,
+    );
   });
 
   it("refuses an unknown kind, even after good frames", () => {
-    assertProtocolError(() => decodeDatagramFrames(new Uint8Array([0, 0, 0, 1, 2, 0x34])), /unknown frame kind 2/);
+    assertProtocolError(
+      () => decodeDatagramFrames(new Uint8Array([0, 0, 0, 1, 2, 0x34])),
+      ErrorCode.PACKET_INVALID,
+      /unknown frame kind 2/,
+    );
     const afterGood = Buffer.concat([encodeStreamFrame("4a"), Buffer.from([0, 0, 0, 0, 255])]);
-    assertProtocolError(() => decodeDatagramFrames(afterGood), /unknown frame kind 255/);
+    assertProtocolError(() => decodeDatagramFrames(afterGood), ErrorCode.PACKET_INVALID, /unknown frame kind 255/);
   });
 
   it("refuses a text frame that is not UTF-8, but takes the same bytes as a binary frame", () => {
     const bad = [0x34, 0xff, 0xfe];
-    assertProtocolError(() => decodeDatagramFrames(new Uint8Array([0, 0, 0, 3, 0, ...bad])), /not valid UTF-8/);
+    assertProtocolError(
+      () => decodeDatagramFrames(new Uint8Array([0, 0, 0, 3, 0, ...bad])),
+      ErrorCode.PACKET_INVALID,
+      /not valid UTF-8/,
+    );
     // A lone surrogate half, and an overlong encoding of "/": not UTF-8 either.
-    assertProtocolError(() => decodeDatagramFrames(new Uint8Array([0, 0, 0, 3, 0, 0xed, 0xa0, 0x80])), /UTF-8/);
-    assertProtocolError(() => decodeDatagramFrames(new Uint8Array([0, 0, 0, 2, 0, 0xc0, 0xaf])), /UTF-8/);
+    assertProtocolError(
+      () => decodeDatagramFrames(new Uint8Array([0, 0, 0, 3, 0, 0xed, 0xa0, 0x80])),
+      ErrorCode.PACKET_INVALID,
+      /UTF-8/,
+    );
+    assertProtocolError(
+      () => decodeDatagramFrames(new Uint8Array([0, 0, 0, 2, 0, 0xc0, 0xaf])),
+      ErrorCode.PACKET_INVALID,
+      /UTF-8/,
+    );
     assert.deepEqual(decodeDatagramFrames(new Uint8Array([0, 0, 0, 3, 1, ...bad])), [new Uint8Array(bad)]);
   });
 
   it("never throws anything but a ProtocolError on random bytes (seeded, bounded)", () => {
-    const next = random(20240917);
+    const next = seededRandom(20240917);
     const outcomes = { header: 0, frames: 0, refused: 0 };
     const attempt = (what: "header" | "frames", bytes: Uint8Array, run: () => unknown): void => {
       try {
@@ -187,7 +209,7 @@ describe("datagrams", () => {
   });
 
   it("never throws anything but a ProtocolError on mutated valid datagrams (seeded, bounded)", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const base = encodeDatagram(
       [encodeStreamFrame('42["hi",1]'), encodeStreamFrame(new Uint8Array([1, 2, 3])), encodeStreamFrame("4é")],
       "abcdefghij",

@@ -2,16 +2,9 @@
 // and "Packet encoding" › "WebSocket"). The vectors are the spec's own examples.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ArgumentError, ErrorCode, ProtocolError } from "../errors.js";
+import { ArgumentError, ErrorCode } from "../errors.js";
 import { decodeEnginePacket, encodeEnginePacket, EnginePacketType, type EnginePacket } from "./engine-packet.js";
-
-function assertProtocolError(fn: () => unknown, code: ErrorCode): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
+import { assertProtocolError } from "./protocol.test-support.js";
 
 const ALL_TYPES: readonly EnginePacketType[] = [
   EnginePacketType.OPEN,

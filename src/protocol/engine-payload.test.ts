@@ -4,16 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ArgumentError, ErrorCode, ProtocolError } from "../errors.js";
 import { decodeBase64, encodeBase64 } from "./base64.js";
+import { assertProtocolError } from "./protocol.test-support.js";
 import { EnginePacketType, type EnginePacket } from "./engine-packet.js";
 import { decodeEnginePayload, encodeEnginePayload, RECORD_SEPARATOR } from "./engine-payload.js";
-
-function assertProtocolError(fn: () => unknown, code: ErrorCode): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
 
 const { MESSAGE, PING, NOOP } = EnginePacketType;
 

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ErrorCode, ProtocolError } from "../errors.js";
 import { decodeEnginePacket, encodeEnginePacket, EnginePacketType } from "./engine-packet.js";
+import { seededRandom } from "./protocol.test-support.js";
 import { decodeEnginePayload, encodeEnginePayload } from "./engine-payload.js";
 import {
   encodeSocketPacket,
@@ -20,18 +21,6 @@ const TIME_CAP_MS = 5_000;
 const SEED = Number(process.env["ENCHUFE_FUZZ_SEED"] ?? 0x5eed);
 
 type Random = () => number;
-
-/** mulberry32: a tiny, fast, seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function int(random: Random, below: number): number {
   return Math.floor(random() * below);
@@ -286,9 +275,9 @@ function assertCanonicalFixedPoint(packet: SocketPacket, input: () => string): v
 
 describe("fuzz", () => {
   it("draws the same sequence from mulberry32 for the same seed, and another for another seed", () => {
-    const a = mulberry32(42);
-    const b = mulberry32(42);
-    const c = mulberry32(43);
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const c = seededRandom(43);
     const first = Array.from({ length: 8 }, a);
     assert.deepEqual(Array.from({ length: 8 }, b), first);
     assert.notDeepEqual(Array.from({ length: 8 }, c), first);
@@ -296,7 +285,7 @@ describe("fuzz", () => {
   });
 
   it("decodeEnginePacket throws nothing but ProtocolError on random text and binary frames", () => {
-    const random = mulberry32(SEED);
+    const random = seededRandom(SEED);
     let accepted = 0;
     let rejected = 0;
     loop((iteration) => {
@@ -320,7 +309,7 @@ describe("fuzz", () => {
   });
 
   it("decodeEnginePayload throws nothing but ProtocolError on random payloads, and what it accepts round trips", () => {
-    const random = mulberry32(SEED + 1);
+    const random = seededRandom(SEED + 1);
     let accepted = 0;
     let rejected = 0;
     loop((iteration) => {
@@ -353,7 +342,7 @@ describe("fuzz", () => {
   });
 
   it("a long-lived SocketPacketDecoder throws nothing but ProtocolError on a random stream of frames", () => {
-    const random = mulberry32(SEED + 2);
+    const random = seededRandom(SEED + 2);
     const decoder = new SocketPacketDecoder({ maxAttachments: 4, maxArguments: 5 });
     const recent: (string | Uint8Array)[] = [];
     let accepted = 0;
@@ -381,7 +370,7 @@ describe("fuzz", () => {
   });
 
   it("fresh SocketPacketDecoders throw nothing but ProtocolError on random packets, and what they accept re-encodes to a fixed point", () => {
-    const random = mulberry32(SEED + 3);
+    const random = seededRandom(SEED + 3);
     let accepted = 0;
     let rejected = 0;
     loop((iteration) => {
@@ -411,7 +400,7 @@ describe("fuzz", () => {
   });
 
   it("fresh SocketPacketDecoders throw nothing but ProtocolError on mutated valid packets", () => {
-    const random = mulberry32(SEED + 4);
+    const random = seededRandom(SEED + 4);
     const corpus: readonly string[] = [
       "0",
       '0/admin,{"sid":"oSO0OpakMV_3jnilAAAA"}',

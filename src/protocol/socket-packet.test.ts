@@ -3,8 +3,9 @@
 // vectors are the spec's own examples, sample session included.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ErrorCode, ProtocolError } from "../errors.js";
+import { ErrorCode } from "../errors.js";
 import { EncodedPacket, FramingSlot } from "./encoded-packet.js";
+import { assertProtocolError } from "./protocol.test-support.js";
 import { encodeEnginePacket, EnginePacketType } from "./engine-packet.js";
 import {
   DECODER_DEFAULTS,
@@ -14,14 +15,6 @@ import {
   SocketPacketDecoder,
   type SocketPacket,
 } from "./socket-packet.js";
-
-function assertProtocolError(fn: () => unknown, code: ErrorCode): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
 
 const { CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK } = PacketType;
 

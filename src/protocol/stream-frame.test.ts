@@ -2,17 +2,9 @@
 // the byte layout, any chunking, and every malformed case.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ErrorCode, ProtocolError } from "../errors.js";
+import { ErrorCode } from "../errors.js";
 import { encodeStreamFrame, STREAM_FRAME_HEADER_BYTES, StreamFrameDecoder } from "./stream-frame.js";
-
-function assertProtocolError(fn: () => unknown, code: ErrorCode, message: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    assert.match(error.message, message);
-    return true;
-  });
-}
+import { assertProtocolError, seededRandom } from "./protocol.test-support.js";
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
@@ -22,17 +14,6 @@ function concat(...parts: Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
-}
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("stream frames", () => {
@@ -59,7 +40,7 @@ describe("stream frames", () => {
   });
 
   it("keeps frames intact across random chunkings (seeded, bounded)", () => {
-    const next = random(42);
+    const next = seededRandom(42);
     for (let round = 0; round < 200; round++) {
       const values: (string | Uint8Array)[] = [];
       for (let i = 0; i < 1 + Math.floor(next() * 8); i++) {

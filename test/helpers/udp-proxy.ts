@@ -6,17 +6,7 @@
 // a test picks by their bytes (a filter). Bounded: at most `maxFlows` client
 // addresses (one upstream socket each) and `maxHeld` delayed datagrams.
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from "node:dgram";
-
-/** A small deterministic generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../src/protocol/protocol.test-support.js";
 
 export type Direction = "toServer" | "toClient";
 
