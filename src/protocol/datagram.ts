@@ -14,6 +14,12 @@ import { STREAM_FRAME_HEADER_BYTES, StreamFrameKind } from "./stream-frame.js";
 /** The smallest open request a server answers: larger than any `open` answer. */
 export const MIN_OPEN_REQUEST_BYTES = 256;
 
+/** The largest datagram a UDP listener sends or takes by default (its `maxDatagramBytes`): below a typical path MTU. */
+export const DEFAULT_MAX_DATAGRAM_BYTES = 1200;
+
+/** The UDP payload limit of IPv4, less its headers: no datagram can be larger. */
+export const MAX_UDP_PAYLOAD = 65_507;
+
 /** The longest session id a datagram can name (its length is one byte). */
 export const MAX_DATAGRAM_SID_BYTES = 255;
 

@@ -5,11 +5,8 @@ import { isIP } from "node:net";
 import type { EngineServer } from "../engine/engine-server.js";
 import { checkInteger } from "../engine/options.js";
 import { ArgumentError, ErrorCode } from "../errors.js";
-import { MIN_OPEN_REQUEST_BYTES } from "../protocol/datagram.js";
+import { DEFAULT_MAX_DATAGRAM_BYTES, MAX_UDP_PAYLOAD, MIN_OPEN_REQUEST_BYTES } from "../protocol/datagram.js";
 import type { RawListener } from "./raw-listener.js";
-
-/** The largest datagram a UDP listener sends or takes, by default: below a typical path MTU. */
-export const DEFAULT_MAX_DATAGRAM_BYTES = 1200;
 
 /** Sessions a UDP listener opens per second at most, by default; other open requests are dropped. */
 export const DEFAULT_MAX_NEW_SESSIONS_PER_SECOND = 200;
@@ -26,9 +23,6 @@ export interface DatagramListenOptions {
   /** Most sessions opened per second; further open requests are dropped (clients retry). @default 200 */
   maxNewSessionsPerSecond?: number | undefined;
 }
-
-/** The UDP payload limit of IPv4, less its headers. */
-const MAX_UDP_PAYLOAD = 65_507;
 
 /** `options[name]`, checked to be an integer from `min` to `max`; `fallback` when unset. */
 function integerOption(

@@ -8,7 +8,9 @@ import {
   decodeDatagramFrames,
   encodeDatagram,
   encodeOpenRequest,
+  DEFAULT_MAX_DATAGRAM_BYTES,
   MAX_DATAGRAM_SID_BYTES,
+  MAX_UDP_PAYLOAD,
   MIN_OPEN_REQUEST_BYTES,
 } from "../../protocol/datagram.js";
 import {
@@ -19,9 +21,6 @@ import {
 } from "../../protocol/engine-packet.js";
 import { encodeStreamFrame, STREAM_FRAME_HEADER_BYTES } from "../../protocol/stream-frame.js";
 import type { ClientTransport, ClientTransportOwner, ClientTransportSettings } from "./transport.js";
-
-/** The datagram size assumed until the server's `open` says its own (the server's default). */
-const DEFAULT_MAX_DATAGRAM_BYTES = 1200;
 
 /** Delays between open requests while no answer comes; the last one repeats. */
 const OPEN_RESEND_MS = [250, 500, 1000];
@@ -44,6 +43,7 @@ export class UdpClientTransport implements ClientTransport {
   readonly #settings: ClientTransportSettings;
   #socket: DgramSocket | undefined;
   #sid: string | undefined;
+  /** Assumed to be the server's default until its `open` says its own. */
   #maxDatagramBytes = DEFAULT_MAX_DATAGRAM_BYTES;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
   #openTries = 0;
@@ -174,7 +174,7 @@ export class UdpClientTransport implements ClientTransport {
     clearTimeout(this.#openTimer);
     this.#sid = sid;
     if (Number.isInteger(maxPayload) && (maxPayload as number) >= MIN_OPEN_REQUEST_BYTES) {
-      this.#maxDatagramBytes = Math.min(maxPayload as number, 65_507);
+      this.#maxDatagramBytes = Math.min(maxPayload as number, MAX_UDP_PAYLOAD);
     }
     // Anything with the sid verifies the address; a noop does when the app has nothing to say yet.
     this.#socket?.send(encodeDatagram([frameOf({ type: EnginePacketType.NOOP })], sid));
