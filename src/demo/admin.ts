@@ -8,7 +8,7 @@ import { terminalVia, type Relay } from "./relay.js";
 import type { ProcessStats, RateSample, Stats } from "./stats.js";
 import { ackOf } from "./validate.js";
 
-export const ADMIN_NAMESPACE = "/admin";
+const ADMIN_NAMESPACE = "/admin";
 
 /** Failed logins an address may make before it must wait. */
 const MAX_FAILED_LOGINS = 5;
@@ -47,7 +47,7 @@ function isSamePassword(given: unknown, expected: string): boolean {
 }
 
 /** Builds what the dashboard shows. */
-export function snapshot(io: Server, chat: Chat, stats: Stats): AdminSnapshot {
+function snapshot(io: Server, chat: Chat, stats: Stats): AdminSnapshot {
   const byTransport: Record<string, number> = { websocket: 0, polling: 0, tcp: 0, tls: 0, ipc: 0, udp: 0 };
   for (const session of io.engine.sessions.values()) {
     const name = session.transport.name;

@@ -14,7 +14,10 @@ export interface Member {
   nick: string;
   /** Undefined until the member joins a room (a terminal user answering the nickname prompt). */
   room: string | undefined;
+  /** The rate of its actions (rateBurst, ratePerSecond). */
   readonly bucket: TokenBucket;
+  /** Actions refused in a row (rate-check.ts). */
+  strikes: number;
   /** A secret the client keeps for its tab, so that on reconnecting it gets its nickname back. */
   readonly key: string | undefined;
 }
@@ -61,6 +64,11 @@ export function messageLine(message: ChatMessage): string {
   return `[${message.room}] ${message.nick}: ${forTerminal(message.text)}`;
 }
 
+/** The line a terminal user reads for a notice. */
+function noticeLine(notice: Notice): string {
+  return `* ${forTerminal(notice.text)}`;
+}
+
 export class Chat {
   readonly #rooms = new Map<string, Room>([[DEFAULT_ROOM, { name: DEFAULT_ROOM, members: new Set(), history: [] }]]);
   readonly #nicks = new Map<string, Member>();
@@ -85,7 +93,8 @@ export class Chat {
       this.remove(holder);
       holder.socket.disconnect(true);
     }
-    const member: Member = { socket, via, nick: "", room: undefined, bucket: new TokenBucket(), key };
+    const bucket = new TokenBucket(DEMO_LIMITS.rateBurst, DEMO_LIMITS.ratePerSecond);
+    const member: Member = { socket, via, nick: "", room: undefined, bucket, strikes: 0, key };
     member.nick = this.#claimNick(wanted, member);
     this.#bySocket.set(socket.id, member);
     return member;
@@ -133,7 +142,7 @@ export class Chat {
     };
     room.history.push(message);
     if (room.history.length > DEMO_LIMITS.historySize) room.history.shift();
-    this.#relay.toRoom(room.name, "chat", message, messageLine(message), member.socket.id);
+    this.#relay.toRoom(room.name, "chat", message, messageLine, member.socket.id);
     return message;
   }
 
@@ -153,7 +162,7 @@ export class Chat {
   /** Tells a room something, browsers and terminals alike. */
   notice(room: string, kind: NoticeKind, text: string, exceptId?: string): void {
     const notice: Notice = { room, kind, text, ts: Date.now() };
-    this.#relay.toRoom(room, "notice", notice, `* ${forTerminal(text)}`, exceptId);
+    this.#relay.toRoom(room, "notice", notice, noticeLine, exceptId);
   }
 
   history(room: string): readonly ChatMessage[] {
@@ -176,7 +185,8 @@ export class Chat {
 
   #claimNick(wanted: string, member: Member): string {
     let nick = wanted;
-    for (let n = 2; this.#nicks.has(nick.toLowerCase()) && n < 10_000; n++) {
+    // Ends: at most as many suffixes are taken as there are members.
+    for (let n = 2; this.#nicks.has(nick.toLowerCase()); n++) {
       const suffix = String(n);
       nick = wanted.slice(0, DEMO_LIMITS.maxNickLength - suffix.length) + suffix;
     }

@@ -5,9 +5,9 @@
 // Each sender has a budget of bytes (a token bucket): a chunk past it is refused
 // with the time to wait, so that nobody fills the receivers' memory too fast.
 import { randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import type { Member } from "./chat.js";
 import { DEMO_LIMITS } from "./limits.js";
+import { TokenBucket } from "./rate-limit.js";
 import type { Relay } from "./relay.js";
 import { formatBytes, forTerminal } from "./validate.js";
 
@@ -39,32 +39,13 @@ export type ChunkAnswer =
 /** The refusal of a chunk over the sender's byte budget (without its `retryMs`). */
 const SLOW_DOWN = `slow down: at most ${formatBytes(DEMO_LIMITS.fileBytesPerSecond)} of files a second`;
 
-/**
- * A token bucket of bytes: `fileBurstBytes` at once, then `fileBytesPerSecond`. A refused take
- * costs nothing, so the bucket never goes below zero and a sender that keeps pushing only gets
- * refusals until it has waited.
- */
-class ByteBudget {
-  #bytes: number = DEMO_LIMITS.fileBurstBytes;
-  #updated = performance.now();
-
-  /** Takes `count` bytes: 0 when they may go, else the milliseconds until they could. */
-  take(count: number, now = performance.now()): number {
-    const perMs = DEMO_LIMITS.fileBytesPerSecond / 1000;
-    this.#bytes = Math.min(DEMO_LIMITS.fileBurstBytes, this.#bytes + (now - this.#updated) * perMs);
-    this.#updated = now;
-    if (this.#bytes >= count) {
-      this.#bytes -= count;
-      return 0;
-    }
-    return Math.ceil((count - this.#bytes) / perMs);
-  }
-}
-
 export class FileRelay {
   readonly #uploads = new Map<string, Upload>();
-  /** Byte budgets by sender; it outlives the sender's uploads (files back to back share it). */
-  readonly #budgets = new WeakMap<Member, ByteBudget>();
+  /**
+   * Byte budgets by sender (fileBurstBytes, then fileBytesPerSecond; a token a byte); it
+   * outlives the sender's uploads (files back to back share it).
+   */
+  readonly #budgets = new WeakMap<Member, TokenBucket>();
   readonly #relay: Relay;
   readonly #publicUrl: () => string;
   #onIdle: (() => void) | undefined;
@@ -72,11 +53,6 @@ export class FileRelay {
   constructor(relay: Relay, publicUrl: () => string) {
     this.#relay = relay;
     this.#publicUrl = publicUrl;
-  }
-
-  /** Uploads in progress. */
-  get active(): number {
-    return this.#uploads.size;
   }
 
   /** Announces a file to the room; an error message when it cannot be sent. */
@@ -164,10 +140,10 @@ export class FileRelay {
     });
   }
 
-  #budgetOf(member: Member): ByteBudget {
+  #budgetOf(member: Member): TokenBucket {
     let budget = this.#budgets.get(member);
     if (budget === undefined) {
-      budget = new ByteBudget();
+      budget = new TokenBucket(DEMO_LIMITS.fileBurstBytes, DEMO_LIMITS.fileBytesPerSecond);
       this.#budgets.set(member, budget);
     }
     return budget;

@@ -15,14 +15,17 @@ export interface RateRefusal {
  * refusal, after `tell` gave the member a notice (and it was disconnected on abuse).
  */
 export function checkRate(member: Member, tell: (text: string) => void): RateRefusal | undefined {
-  const decision = member.bucket.take();
-  if (decision === "ok") return undefined;
-  const refusal: RateRefusal = { ok: false, error: "slow down: too many messages", retryMs: member.bucket.retryMs };
-  if (decision === "abuse") {
+  const retryMs = member.bucket.take();
+  if (retryMs === 0) {
+    member.strikes = 0;
+    return undefined;
+  }
+  member.strikes += 1;
+  if (member.strikes >= DEMO_LIMITS.maxStrikes) {
     tell(`disconnected: more than ${DEMO_LIMITS.maxStrikes} messages refused in a row`);
     member.socket.disconnect(true);
-  } else if (member.bucket.strikes === 1) {
+  } else if (member.strikes === 1) {
     tell(`slow down: at most ${DEMO_LIMITS.ratePerSecond} messages a second (bursts of ${DEMO_LIMITS.rateBurst})`);
   }
-  return refusal;
+  return { ok: false, error: "slow down: too many messages", retryMs };
 }

@@ -1,43 +1,32 @@
-// A token bucket per socket: a burst is allowed, then a steady rate. Refusals in
-// a row count as strikes, so a client that keeps flooding is told to go.
-import { DEMO_LIMITS } from "./limits.js";
-
-export type RateDecision = "ok" | "refused" | "abuse";
+// A token bucket: a burst at once, then a steady rate. The chat's actions (a token
+// each, rate-check.ts) and the file senders' bytes (a token a byte, files.ts) are
+// both metered by it.
+import { performance } from "node:perf_hooks";
 
 export class TokenBucket {
   #tokens: number;
-  #updated: number;
-  #strikes = 0;
+  #updated = performance.now();
   readonly #burst: number;
   readonly #perMs: number;
 
-  constructor(burst: number = DEMO_LIMITS.rateBurst, perSecond: number = DEMO_LIMITS.ratePerSecond) {
+  constructor(burst: number, perSecond: number) {
     this.#burst = burst;
     this.#perMs = perSecond / 1000;
     this.#tokens = burst;
-    this.#updated = Date.now();
   }
 
-  /** Takes a token: `"ok"`, `"refused"` when none is left, `"abuse"` past the strikes allowed. */
-  take(now = Date.now()): RateDecision {
+  /**
+   * Takes `cost` tokens: 0 when they may be spent, else the milliseconds until they
+   * could. A refused take costs nothing, so the bucket never goes below zero and a
+   * client that keeps pushing only gets refusals until it has waited.
+   */
+  take(cost = 1, now = performance.now()): number {
     this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#updated) * this.#perMs);
     this.#updated = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      this.#strikes = 0;
-      return "ok";
+    if (this.#tokens >= cost) {
+      this.#tokens -= cost;
+      return 0;
     }
-    this.#strikes += 1;
-    return this.#strikes >= DEMO_LIMITS.maxStrikes ? "abuse" : "refused";
-  }
-
-  /** Refusals since the last accepted action. */
-  get strikes(): number {
-    return this.#strikes;
-  }
-
-  /** Milliseconds until the next token. */
-  get retryMs(): number {
-    return Math.max(0, Math.ceil((1 - this.#tokens) / this.#perMs));
+    return Math.ceil((cost - this.#tokens) / this.#perMs);
   }
 }

@@ -35,10 +35,22 @@ export class Relay {
     this.#counters = counters;
   }
 
-  /** Sends `event` to the browsers in `room` and `line` to its terminal users, leaving `exceptId` out. */
-  toRoom(room: string, event: string, payload: unknown, line: string | undefined, exceptId?: string): void {
+  /**
+   * Sends `event` with `payload` to the browsers in `room` and, when `lineOf` is given,
+   * `lineOf(payload)` to its terminal users, leaving `exceptId` out. The line is only
+   * built when a terminal user is there to read it.
+   */
+  toRoom<T>(
+    room: string,
+    event: string,
+    payload: T,
+    lineOf: ((payload: T) => string) | undefined,
+    exceptId?: string,
+  ): void {
     this.#send(adapterRoom(room, "web"), event, [payload], exceptId);
-    if (line !== undefined) this.#send(adapterRoom(room, "line"), "message", [line], exceptId);
+    if (lineOf === undefined) return;
+    const terminals = adapterRoom(room, "line");
+    if (this.#recipients(terminals, exceptId) > 0) this.#send(terminals, "message", [lineOf(payload)], exceptId);
   }
 
   /** Sends `event` with `args` (binary among them) to the browsers in `room` but `exceptId`. */
@@ -67,11 +79,18 @@ export class Relay {
     this.#counters.out += 1;
   }
 
+  // Nobody to reach (an empty room, or only the sender in it): nothing is encoded.
   #send(room: string, event: string, args: readonly unknown[], exceptId: string | undefined): void {
-    const members = this.#io.sockets.adapter.rooms.get(room);
-    if (members === undefined || members.size === 0) return;
+    const count = this.#recipients(room, exceptId);
+    if (count === 0) return;
     const operator = exceptId === undefined ? this.#io.to(room) : this.#io.to(room).except(exceptId);
     operator.emit(event, ...args);
-    this.#counters.out += members.size - (exceptId !== undefined && members.has(exceptId) ? 1 : 0);
+    this.#counters.out += count;
+  }
+
+  #recipients(room: string, exceptId: string | undefined): number {
+    const members = this.#io.sockets.adapter.rooms.get(room);
+    if (members === undefined) return 0;
+    return members.size - (exceptId !== undefined && members.has(exceptId) ? 1 : 0);
   }
 }

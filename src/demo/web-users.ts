@@ -75,9 +75,10 @@ export function attachWebUser(socket: Socket, deps: WebDeps): void {
     const name = parseRoom(args[0]);
     if (name === undefined) return refuse(ack, ROOM_RULE);
     if (!isAllowed(ack)) return;
-    if (name !== member.room) files.abortAllOf(member, `${member.nick} left the room`);
+    const left = member.room;
     const problem = chat.join(member, name);
-    if (problem !== undefined) return refuse(ack, problem);
+    if (problem !== undefined) return refuse(ack, problem); // still in its room: its upload goes on
+    if (name !== left) files.abortAllOf(member, `${member.nick} left the room`); // told to the room it left
     ack?.({ ok: true, room: name });
     welcome(member, deps);
   });

@@ -169,6 +169,27 @@ describe("demo file sharing", { timeout: 20_000 }, () => {
     await delay(20);
   });
 
+  it("keeps an upload going when its sender's move to another room is refused", async () => {
+    const demo = await startTestDemo();
+    const ana = await chatUser(demo, { nick: "ana" });
+    const bob = await chatUser(demo, { nick: "bob" });
+    const start = await request(ana, "file:start", { name: "two.bin", size: 2 });
+    assert.equal((await request(ana, "file:chunk", start.id, Buffer.from("1"))).ok, true);
+    // Every room taken (#general and one per other user), so ana cannot create one more.
+    await Promise.all(
+      Array.from({ length: DEMO_LIMITS.maxRooms - 1 }, (_, n) => chatUser(demo, { nick: `u${n}`, room: `r${n}` })),
+    );
+    const refused = await request(ana, "join", "one-too-many");
+    assert.deepEqual(refused, { ok: false, error: `too many rooms (at most ${DEMO_LIMITS.maxRooms})` });
+    assert.deepEqual(await request(ana, "file:chunk", start.id, Buffer.from("2")), {
+      ok: true,
+      received: 2,
+      done: true,
+    });
+    await until(() => bob.events("file:done").length === 1);
+    assert.equal(bob.events("file:abort").length, 0);
+  });
+
   it("refuses chunks past the sender's byte budget with retryMs, and relays none of them", async () => {
     const demo = await startTestDemo();
     const ana = await chatUser(demo, { nick: "ana" });
