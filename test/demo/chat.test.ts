@@ -153,6 +153,11 @@ describe("demo chat", { timeout: 20_000 }, () => {
     const demo = await startTestDemo();
     const ana = await chatUser(demo, { nick: "ana" });
     const bob = await chatUser(demo, { nick: "bob" });
+    // A handler that throws does not crash the server (enchufe reports it): watch for it here.
+    const thrown: Error[] = [];
+    const anaOnServer = demo.io.sockets.sockets.get(ana.socket.id!);
+    assert.ok(anaOnServer, "ana's socket on the server");
+    anaOnServer.on("error", (error) => thrown.push(error));
     assert.deepEqual(await say(ana, "   "), { ok: false, error: "empty message not sent" });
     const long = await say(ana, "x".repeat(DEMO_LIMITS.maxMessageLength + 1));
     assert.equal(long.ok, false);
@@ -170,6 +175,7 @@ describe("demo chat", { timeout: 20_000 }, () => {
     assert.equal((await say(ana, "still fine")).ok, true);
     await until(() => bob.events("chat").length === 1);
     assert.equal(bob.events<Message>("chat")[0]?.text, "still fine");
+    assert.deepEqual(thrown, [], "no handler threw on a hostile shape");
   });
 
   it("stores a message sent again with the same id once (a retry after a lost acknowledgement)", async () => {

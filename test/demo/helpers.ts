@@ -1,6 +1,7 @@
 // Peers for the demo's tests: the demo on free ports, chat users on the enchufe
 // client (browsers, as far as the server can tell) and terminal users on plain
-// TCP sockets. closeDemos() in afterEach closes everything opened here.
+// TCP sockets (test/e2e/ uses these too). closeDemos() in afterEach closes
+// everything opened here.
 import { connect as connectTcp, type Socket as NetSocket } from "node:net";
 import { io, type ClientOptions, type Socket } from "../../src/client/node.js";
 import { startDemo, type DemoOptions, type DemoServer } from "../../src/demo/index.js";
@@ -22,8 +23,13 @@ export async function startTestDemo(options: DemoOptions = {}): Promise<DemoServ
 /** Closes every client, terminal and demo the test opened. */
 export async function closeDemos(): Promise<void> {
   for (const socket of sockets.splice(0)) socket.io.close();
-  for (const terminal of terminals.splice(0)) terminal.destroy();
+  closeTerminals();
   await Promise.all(demos.splice(0).map((demo) => demo.close()));
+}
+
+/** Closes every terminal opened since the last call (closeDemos() does it too). */
+export function closeTerminals(): void {
+  for (const terminal of terminals.splice(0)) terminal.destroy();
 }
 
 export interface Welcome {

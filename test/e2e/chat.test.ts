@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
+import { namedTerminal } from "../demo/helpers.js";
 import { skipWithoutChromium } from "../helpers/chromium.js";
 import {
-  lineUser,
   send,
   shownMessages,
   STEP_MS,
@@ -137,10 +137,7 @@ describe("the demo's chat in Chromium", { skip: skipWithoutChromium, timeout: 60
     await send(ana.page, "anyone on a terminal?");
     await waitForMessage(bob.page, "ana", "anyone on a terminal?");
 
-    const tom = await lineUser(session.demo.lineUrl);
-    await tom.waitFor("* your nickname?");
-    tom.type("tom");
-    await tom.waitFor(/^\* you are tom in #general/);
+    const tom = await namedTerminal(session.demo, "tom");
     assert.ok(tom.lines.includes("[general] ana: anyone on a terminal?"), "the terminal gets the room's history");
 
     // The pages see tom arrive, marked as a terminal user.
@@ -161,7 +158,7 @@ describe("the demo's chat in Chromium", { skip: skipWithoutChromium, timeout: 60
 
     // A page's message reaches the terminal as `[room] nick: text`.
     await send(bob.page, "hi tom, from a browser");
-    assert.equal(await tom.waitFor("bob: hi tom"), "[general] bob: hi tom, from a browser");
+    assert.equal(await tom.waitFor("bob: hi tom", STEP_MS), "[general] bob: hi tom, from a browser");
     assert.ok(!tom.lines.some((line) => line.includes("hello from a terminal")), "tom is not sent his own line");
 
     // tom quits: the pages see him leave.

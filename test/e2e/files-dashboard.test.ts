@@ -8,11 +8,11 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
+import { namedTerminal } from "../demo/helpers.js";
 import { skipWithoutChromium } from "../helpers/chromium.js";
 import {
   artifactPath,
   eventually,
-  lineUser,
   openPage,
   repoRoot,
   send,
@@ -175,10 +175,7 @@ describe("the demo's files and dashboard in Chromium", { skip: skipWithoutChromi
     // Two pages (ana moves to #lab) and a terminal user in #general.
     const ana = await person("ana");
     const bob = await person("bob");
-    const tom = await lineUser(session.demo.lineUrl);
-    await tom.waitFor("your nickname?");
-    tom.type("tom");
-    await tom.waitFor(/^\* you are tom in #general/);
+    await namedTerminal(session.demo, "tom");
     await ana.page.fill("#new-room-input", "lab");
     await ana.page.click("#new-room-button");
     await waitForText(ana.page, "#room-title", "#lab");

@@ -1,17 +1,17 @@
 // What the end-to-end tests share: a suite's headless Chromium and a fresh demo
 // per test (useDemoInChromium), people on the chat page (one browser context
 // each, so each has its own storage, as two people on two computers would),
-// terminal users on plain TCP, and where screenshots go. Without Chromium the
-// suites are skipped, saying why; under CI=true they fail instead
-// (test/helpers/chromium.ts, scripts/run-tests.mjs).
+// and where screenshots go; terminal users come from test/demo/helpers.ts.
+// Without Chromium the suites are skipped, saying why; under CI=true they fail
+// instead (test/helpers/chromium.ts, scripts/run-tests.mjs).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
-import { connect, type Socket as NetSocket } from "node:net";
 import { dirname, join } from "node:path";
 import { after, afterEach, beforeEach } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startDemo, type DemoServer } from "../../src/demo/index.js";
+import { closeTerminals } from "../demo/helpers.js";
 import { useChromium } from "../helpers/chromium.js";
 
 /** How long a step may take before the test says what it was waiting for. */
@@ -260,60 +260,6 @@ export async function waitForMembers(page: Page, nicks: string[], timeout = STEP
       `members ${JSON.stringify(await members(page))}, not ${JSON.stringify(expected)}, after ${timeout} ms`,
     );
   }
-}
-
-/** A terminal user (`nc`): the lines it read, and a way to type. */
-export interface LineUser {
-  socket: NetSocket;
-  lines: string[];
-  type(line: string): void;
-  /** Resolves with the first line matching `pattern`. */
-  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
-}
-
-/** Connects to the demo's `lineUrl` (`tcp://host:port`) as `nc` would. */
-export async function lineUser(lineUrl: string | undefined): Promise<LineUser> {
-  if (lineUrl === undefined) throw new Error("the demo has no line listener");
-  const { hostname, port } = new URL(lineUrl);
-  const socket = connect(Number(port), hostname);
-  socket.setEncoding("utf8");
-  const lines: string[] = [];
-  let partial = "";
-  socket.on("data", (chunk: string) => {
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop() ?? "";
-    lines.push(...parts.map((line) => line.replace(/\r$/, "")));
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  socket.on("error", () => undefined);
-  terminals.add(socket);
-  return {
-    socket,
-    lines,
-    type: (line) => void socket.write(`${line}\n`),
-    async waitFor(pattern, timeoutMs = STEP_MS) {
-      const matches = (line: string): boolean =>
-        typeof pattern === "string" ? line.includes(pattern) : pattern.test(line);
-      const deadline = Date.now() + timeoutMs;
-      while (!lines.some(matches)) {
-        if (Date.now() > deadline)
-          throw new Error(`no line matching ${String(pattern)} within ${timeoutMs} ms; got:\n${lines.join("\n")}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return lines.find(matches)!;
-    },
-  };
-}
-
-const terminals = new Set<NetSocket>();
-
-/** Closes every terminal opened since the last call. */
-export function closeTerminals(): void {
-  for (const socket of terminals) socket.destroy();
-  terminals.clear();
 }
 
 /** Polls `check` (which throws while not yet true) until it passes or `timeoutMs` runs out; rethrows its last error. */
