@@ -34,7 +34,6 @@ const ui = {
   terminalHint: byId("terminal-hint"),
 };
 
-/** This tab's secret: a reconnection that comes before the server noticed the old one gets the nickname back. */
 /** The room in a link's #fragment; a malformed one (`#%E0%A4%A`) is no room rather than a broken page. */
 function decodeHash(text) {
   try {
@@ -44,6 +43,7 @@ function decodeHash(text) {
   }
 }
 
+/** This tab's secret: a reconnection that comes before the server noticed the old one gets the nickname back. */
 function tabKey() {
   let key = sessionStorage.getItem("enchufe.key");
   if (key === null) {
