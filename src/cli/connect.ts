@@ -6,6 +6,7 @@ import { ClientSession } from "./client-session.js";
 import { parseConnectArgs } from "./connect-options.js";
 import { styleFor, type CliContext } from "./context.js";
 import { CONNECT_HELP, PROMPT_HELP } from "./help.js";
+import { safe } from "./human-format.js";
 import { isInteractive, openLineInput, type LineInput } from "./line-input.js";
 import { createOutput, type Output } from "./output.js";
 import { parsePromptCommand, type PromptCommand } from "./prompt-command.js";
@@ -38,7 +39,8 @@ export async function runConnect(argv: readonly string[], context: CliContext): 
     const shutdown = onShutdownSignal(context, () => finish(ExitCode.OK));
     const started = session.start();
     started.catch((error: unknown) => {
-      context.stderr.write(`enchufe: cannot connect to ${settings.url}: ${describeError(error)}\n`);
+      // The reason may be the server's own words (a connect_error): shown, not obeyed.
+      context.stderr.write(`enchufe: cannot connect to ${settings.url}: ${safe(describeError(error))}\n`);
       finish(ExitCode.RUNTIME);
     });
     input = openLineInput(context.stdin, context.stdout, interactive, {

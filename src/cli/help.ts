@@ -1,5 +1,7 @@
 // The text of `--help` for enchufe and each command, and of `help` at the prompt.
 // docs/cli.md says the same at length.
+import { MANAGER_DEFAULTS } from "../client/options.js";
+import { DEFAULT_ACK_TIMEOUT_MS } from "./connect-options.js";
 
 export const MAIN_HELP = `enchufe: real-time sockets from the command line
 
@@ -62,8 +64,8 @@ Options:
   --key <file>             the client certificate's key (PEM)
   --insecure               do not check the server's certificate (trials only)
   --no-reconnect           do not reconnect after a lost connection
-  --timeout <ms>           time to connect before giving up (default 20000)
-  --ack-timeout <ms>       time "call" waits for an acknowledgement (default 10000)
+  --timeout <ms>           time to connect before giving up (default ${MANAGER_DEFAULTS.timeout})
+  --ack-timeout <ms>       time "call" waits for an acknowledgement (default ${DEFAULT_ACK_TIMEOUT_MS})
   --json                   machine mode: JSON lines out, commands from stdin
   -h, --help               this help
 

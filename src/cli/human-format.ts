@@ -54,7 +54,7 @@ export function formatHuman(record: OutputRecord, style: Style): string[] {
       return [
         style.green(`✓ connected`) +
           ` ${record.namespace === "/" ? "" : `to ${record.namespace} `}` +
-          style.dim(`(id ${record.socket}, ${record.transport})`),
+          style.dim(`(id ${safe(record.socket)}, ${record.transport})`), // the id is the server's word
       ];
     case "connect_error": {
       const data = record.data === undefined ? "" : ` ${formatValue(record.data)}`;
@@ -85,7 +85,7 @@ export function formatHuman(record: OutputRecord, style: Style): string[] {
     }
     case "connection":
       return [
-        `${style.green("+")} ${style.dim(record.socket)} connected${record.namespace === "/" ? "" : ` to ${record.namespace}`}` +
+        `${style.green("+")} ${style.dim(record.socket)} connected${record.namespace === "/" ? "" : ` to ${safe(record.namespace)}`}` +
           style.dim(` over ${safe(record.transport)} from ${safe(record.address)}`),
       ];
     case "closing":

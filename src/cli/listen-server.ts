@@ -35,10 +35,13 @@ const SECURE_SCHEME = /^(https|wss|tls):\/\//i;
  */
 export async function listenOn(target: ListenTarget): Promise<ListeningServer> {
   const { url, tls, mode } = target;
-  if (SECURE_SCHEME.test(url) && tls === undefined) {
+  const isSecure = SECURE_SCHEME.test(url);
+  if (isSecure && tls === undefined) {
     throw usageError(`${url.slice(0, url.indexOf(":"))}:// needs --tls-key and --tls-cert`);
   }
-  const io = new Server();
+  if (!isSecure && tls !== undefined) throw usageError("--tls-key and --tls-cert are for https://, wss:// and tls://");
+  // Every namespace a peer names is opened: an empty one is forgotten, or names would pile up.
+  const io = new Server({ cleanupEmptyChildNamespaces: true });
   try {
     if (HTTP_SCHEME.test(url)) {
       if (mode !== undefined) throw usageError("--mode is for tcp://, tls:// and ipc:// listeners");

@@ -92,8 +92,13 @@ function watch(socket: Socket, output: Output, isEcho: boolean): void {
     transport: socket.conn.transport.name,
     address: socket.handshake.address || "local",
   });
-  socket.conn.on("upgrade", (transport) => output.report({ type: "upgrade", socket: id, transport: transport.name }));
-  socket.on("disconnect", (reason) => output.report({ type: "disconnect", socket: id, namespace, reason }));
+  const onUpgrade = (transport: { name: string }): void =>
+    output.report({ type: "upgrade", socket: id, transport: transport.name });
+  socket.conn.on("upgrade", onUpgrade);
+  socket.on("disconnect", (reason) => {
+    socket.conn.off("upgrade", onUpgrade); // a peer leaving and joining again on one connection must not pile them up
+    output.report({ type: "disconnect", socket: id, namespace, reason });
+  });
   socket.onAny((event: string, ...args: unknown[]) => {
     const ack =
       typeof args[args.length - 1] === "function" ? (args.pop() as (...answer: unknown[]) => void) : undefined;
@@ -103,6 +108,10 @@ function watch(socket: Socket, output: Output, isEcho: boolean): void {
     } catch (error) {
       output.report({ type: "error", message: `cannot echo "${event}": ${(error as Error).message}` });
     }
-    ack?.(...args);
+    try {
+      ack?.(...args);
+    } catch (error) {
+      output.report({ type: "error", message: `cannot answer "${event}": ${(error as Error).message}` });
+    }
   });
 }

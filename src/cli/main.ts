@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
       return ExitCode.OK;
     }
     if (name === "--help" || name === "-h" || name === "help") {
-      if (name === "help" && rest[0] !== undefined && rest[0] in COMMANDS)
+      if (name === "help" && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]))
         return await run(rest[0], ["--help"], context);
       context.stdout.write(MAIN_HELP);
       return ExitCode.OK;
@@ -36,7 +36,8 @@ export async function main(argv: readonly string[], context: CliContext): Promis
       return ExitCode.USAGE;
     }
     if (name.startsWith("-")) throw usageError(`unknown option "${name}" (see "enchufe --help")`);
-    if (!(name in COMMANDS)) {
+    // hasOwn, not `in`: "toString" is no command.
+    if (!Object.hasOwn(COMMANDS, name)) {
       throw usageError(
         `unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")}; see "enchufe --help")`,
       );

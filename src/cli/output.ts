@@ -1,7 +1,7 @@
 // What `connect` and `listen` report, as records: the commands say what happened
 // (`{ type: "event", … }`) and an Output writes it for people (one readable line,
 // coloured on a TTY) or for scripts (one JSON object per line, --json).
-import { formatHuman } from "./human-format.js";
+import { formatHuman, safe } from "./human-format.js";
 import type { Style } from "./style.js";
 import { toJsonValue } from "./values.js";
 
@@ -29,20 +29,22 @@ export type OutputRecord =
   | { type: "connection"; socket: string; namespace: string; transport: string; address: string }
   | { type: "closing" };
 
-export type OutputRecordType = OutputRecord["type"];
-
 /** Where records go. */
 export interface Output {
   readonly isJson: boolean;
   report(record: OutputRecord): void;
 }
 
-/** One record as one JSON line: binary as `{"$binary": base64}`. */
+/**
+ * One record as one JSON line: binary as `{"$binary": base64}`. JSON.stringify leaves
+ * C1 controls and bidi overrides raw; they are escaped too (the same JSON value), for
+ * --json read at a terminal.
+ */
 export function formatJson(record: OutputRecord): string {
   const json: Record<string, unknown> = { ...record };
   if ("args" in record) json.args = record.args.map(toJsonValue);
   if ("data" in record) json.data = toJsonValue(record.data);
-  return JSON.stringify(json);
+  return safe(JSON.stringify(json));
 }
 
 /** An Output that hands each formatted line to `writeLine`. */

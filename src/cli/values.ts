@@ -7,29 +7,35 @@ import { usageError } from "./cli-error.js";
 /** How bytes are written in JSON, out and in: `{"$binary": "aGk="}`. */
 export const BINARY_KEY = "$binary";
 
+/**
+ * How deep a received value is walked: deeper arrays and objects are cut there, so
+ * that a peer's 100,000 nested brackets (a few hundred kB, under any payload limit)
+ * cannot overflow the stack of whoever prints them (docs/cli.md).
+ */
+export const MAX_VALUE_DEPTH = 256;
+
+/** What stands for a cut array or object in JSON output: `{"$truncated": true}`. */
+const TRUNCATED_KEY = "$truncated";
+
 function isBinary(value: unknown): value is Uint8Array | ArrayBuffer {
   return value instanceof Uint8Array || value instanceof ArrayBuffer;
 }
 
-function byteLength(value: Uint8Array | ArrayBuffer): number {
-  return value.byteLength;
-}
-
-/** Copies `value` with every binary part (at any depth) replaced by `replace(part)`. */
-function mapBinary(value: unknown, replace: (bytes: Uint8Array | ArrayBuffer) => unknown): unknown {
-  if (isBinary(value)) return replace(value);
-  if (Array.isArray(value)) return value.map((item) => mapBinary(item, replace));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapBinary(item, replace)]));
-  }
-  return value;
-}
-
 /** A received value as JSON can carry it: bytes as `{"$binary": base64}`, `undefined` as `null`. */
 export function toJsonValue(value: unknown): unknown {
-  return mapBinary(value ?? null, (bytes) => ({
-    [BINARY_KEY]: Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).toString("base64"),
-  }));
+  return jsonOf(value ?? null, 0);
+}
+
+function jsonOf(value: unknown, depth: number): unknown {
+  if (isBinary(value)) {
+    return {
+      [BINARY_KEY]: Buffer.from(value instanceof ArrayBuffer ? new Uint8Array(value) : value).toString("base64"),
+    };
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_VALUE_DEPTH) return { [TRUNCATED_KEY]: true };
+  if (Array.isArray(value)) return value.map((item) => jsonOf(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonOf(item, depth + 1)]));
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -54,18 +60,23 @@ export function fromJsonValue(value: unknown): unknown {
   return value;
 }
 
-/** A received value for people: JSON, with bytes as `<Buffer N bytes>`. */
+/**
+ * A received value for people: JSON, with bytes as `<Buffer N bytes>` and what is
+ * deeper than MAX_VALUE_DEPTH as `[…]` or `{…}`. Built piece by piece, so that no
+ * text a peer sends can pass for bytes.
+ */
 export function formatValue(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (isBinary(value)) return `<Buffer ${byteLength(value)} bytes>`;
-  const marks: string[] = [];
-  const json = JSON.stringify(
-    mapBinary(value, (bytes) => {
-      marks.push(`<Buffer ${byteLength(bytes)} bytes>`);
-      return `\u0000${marks.length - 1}\u0000`;
-    }),
-  );
-  return json.replace(/"\\u0000(\d+)\\u0000"/g, (_match, index: string) => marks[Number(index)]!);
+  return value === undefined ? "undefined" : show(value, 0);
+}
+
+function show(value: unknown, depth: number): string {
+  if (isBinary(value)) return `<Buffer ${value.byteLength} bytes>`;
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  if (depth >= MAX_VALUE_DEPTH) return Array.isArray(value) ? "[…]" : "{…}";
+  // As JSON.stringify does: undefined is null in an array, and left out of an object.
+  if (Array.isArray(value)) return `[${value.map((item) => show(item, depth + 1)).join(",")}]`;
+  const fields = Object.entries(value).filter(([, item]) => item !== undefined);
+  return `{${fields.map(([key, item]) => `${JSON.stringify(key)}:${show(item, depth + 1)}`).join(",")}}`;
 }
 
 /** Several values for people, separated by spaces. */

@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
+import { io as ioClient } from "socket.io-client";
+import { MAX_VALUE_DEPTH } from "../../src/cli/values.js";
 import { makeCertificates, type Certificates } from "../helpers/certificates.js";
 import {
   collectRecords,
@@ -235,6 +237,31 @@ describe("listen --mode line", () => {
   });
 });
 
+describe("a hostile peer", () => {
+  it("an event nested 20,000 deep is reported, cut where values are, and nothing goes to stderr", async () => {
+    const server = await startListen("ws://127.0.0.1:0");
+    const peer = ioClient(server.url, { transports: ["websocket"], forceNew: true, reconnection: false });
+    try {
+      await new Promise<void>((resolve, reject) => peer.once("connect", resolve).once("connect_error", reject));
+      // Written by hand: no client encodes such a payload (JSON.stringify itself overflows).
+      peer.io.engine.write(`2["deep",${"[".repeat(20_000)}${"]".repeat(20_000)}]`);
+      const event = await nextRecord(server.stdout, "event");
+      assert.equal(event.event, "deep");
+      let value = (event.args as unknown[])[0];
+      for (let depth = 0; depth < MAX_VALUE_DEPTH; depth++) value = (value as unknown[])[0];
+      assert.deepEqual(value, { $truncated: true });
+      // Whether or not its echo can be encoded, the listener goes on.
+      peer.emit("after", 1);
+      assert.deepEqual((await nextRecord(server.stdout, "event")).args, [1]);
+    } finally {
+      peer.close();
+    }
+    server.child.kill("SIGTERM");
+    assert.equal(await exitOf(server), 0);
+    assert.equal(server.stderr(), "");
+  });
+});
+
 describe("TLS", () => {
   let certificates: Certificates;
   before(() => {
@@ -287,11 +314,15 @@ describe("reconnection and shutdown", () => {
 
   it("--no-reconnect: a lost connection is reported once, and no attempt follows", async () => {
     const server = await startListen("tcp://127.0.0.1:0");
-    const client = startCli(["connect", server.url, "--json", "--no-reconnect"]);
+    // The call's timeout is the clock: a first attempt would come within 1.5 s of the loss
+    // (reconnectionDelay 1000, randomization 0.5), before a call made after it times out.
+    const client = startCli(["connect", server.url, "--json", "--no-reconnect", "--ack-timeout", "2000"]);
     await nextRecord(client.stdout, "connect");
     server.child.kill("SIGKILL");
     const lost = await nextRecord(client.stdout, "disconnect");
     assert.equal(lost.willReconnect, false);
+    client.send("call nobody 1");
+    await nextRecord(client.stdout, "ack_error");
     client.end();
     assert.equal(await exitOf(client), 0);
     assert.ok(recordsOf(client.stdout).every((record) => record.type !== "reconnect_attempt"));

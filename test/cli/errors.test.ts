@@ -30,6 +30,13 @@ describe("usage errors exit 2", () => {
     );
   });
 
+  it("a name every object has (toString, constructor) is no command either", async () => {
+    assertOneLine(await runCli(["toString"]), 2, /^enchufe: unknown command "toString"/);
+    const { code, stdout, stderr } = await runCli(["help", "constructor"]);
+    assert.deepEqual([code, stderr], [0, ""], "the general help, as for help with no command");
+    assert.match(stdout[0] ?? "", /^enchufe: real-time sockets/);
+  });
+
   it("an unknown flag, on enchufe and on a command", async () => {
     assertOneLine(await runCli(["--frob"]), 2, /^enchufe: unknown option "--frob"/);
     assertOneLine(
@@ -57,6 +64,13 @@ describe("usage errors exit 2", () => {
     assertOneLine(await runCli(["listen", "tcp://127.0.0.1:0", "--mode", "morse"]), 2, /--mode must be one of/);
     assertOneLine(await runCli(["listen", "http://127.0.0.1:0", "--mode", "line"]), 2, /--mode is for tcp:\/\//);
     assertOneLine(await runCli(["listen", "tls://127.0.0.1:0"]), 2, "enchufe: tls:// needs --tls-key and --tls-cert");
+    for (const url of ["tcp://127.0.0.1:0", "http://127.0.0.1:0"]) {
+      assertOneLine(
+        await runCli(["listen", url, "--tls-key", "package.json", "--tls-cert", "package.json"]),
+        2,
+        "enchufe: --tls-key and --tls-cert are for https://, wss:// and tls://",
+      );
+    }
     assertOneLine(
       await runCli(["connect", "http://a:1", "http://b:2"]),
       2,

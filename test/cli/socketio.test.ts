@@ -6,6 +6,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { Server } from "socket.io";
+import { MAX_VALUE_DEPTH } from "../../src/cli/values.js";
 import { exitOf, killAll, nextRecord, recordsOf, startCli } from "./helpers.js";
 
 let httpServer: HttpServer;
@@ -115,6 +116,29 @@ describe("connect against a socket.io 4.8.4 server", () => {
       message: "not authorized",
       data: { reason: "bad token" },
     });
+  });
+
+  it("a hostile server: an event nested 20,000 deep is reported cut; its refusal is escaped on stderr", async () => {
+    io.on("connection", (socket) => {
+      // Written by hand: socket.io's own encoder would overflow on it.
+      socket.conn.write(`2["deep",${"[".repeat(20_000)}${"]".repeat(20_000)}]`);
+      socket.emit("after", 1);
+    });
+    const client = startCli(["connect", url, "--json"]);
+    const deep = await nextRecord(client.stdout, "event");
+    assert.equal(deep.event, "deep");
+    let value = (deep.args as unknown[])[0];
+    for (let depth = 0; depth < MAX_VALUE_DEPTH; depth++) value = (value as unknown[])[0];
+    assert.deepEqual(value, { $truncated: true });
+    assert.deepEqual((await nextRecord(client.stdout, "event")).args, [1]);
+    client.end();
+    assert.equal(await exitOf(client), 0);
+    assert.equal(client.stderr(), "");
+
+    io.of("/evil").use((_socket, next) => next(new Error("no\u001b[2J\u202e")));
+    const refused = startCli(["connect", `${url}/evil`]);
+    assert.equal(await exitOf(refused), 1);
+    assert.equal(refused.stderr(), `enchufe: cannot connect to ${url}/evil: no\\u001b[2J\\u202e\n`);
   });
 
   it("a server that disconnects the socket: reported, and no reconnection", async () => {
