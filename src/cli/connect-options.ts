@@ -12,6 +12,7 @@ import {
   type ParsedArgs,
   MAX_TIMEOUT_MS,
 } from "./args.js";
+import { transportsOf } from "../simple/urls.js";
 import { usageError } from "./cli-error.js";
 import type { ClientSessionSettings } from "./client-session.js";
 import { checkUrl } from "./url.js";
@@ -72,8 +73,8 @@ function clientOptions(url: string, args: ParsedArgs): ClientOptions {
       throw usageError(`--transport must be websocket or polling, got "${transport}"`);
     }
     options.transports = [transport];
-  } else if (/^wss?:/i.test(url)) {
-    options.transports = ["websocket"]; // ws:// says WebSocket; http:// is Socket.IO's polling, then upgrade
+  } else {
+    Object.assign(options, transportsOf(url));
   }
   const ca = stringOption(args, "ca");
   if (ca !== undefined) options.ca = readFileArg(ca, "--ca");

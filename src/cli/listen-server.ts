@@ -3,14 +3,13 @@
 // every other scheme goes to `Server.listen(url)`, which knows tcp://, tls://,
 // ipc:// (and whatever it learns later) and refuses the rest.
 import { isEnchufeError } from "../errors.js";
-import type { RawListenUrl } from "../server/raw-listener.js";
+import type { LISTENER_MODES, RawListenUrl } from "../server/raw-listener.js";
 import { Server } from "../server/server.js";
 import { listenOnHttpUrl } from "../simple/http-listener.js";
 import { CliError, describeError, usageError } from "./cli-error.js";
 
 /** How a stream listener reads its peers (docs/server.md, "raw listeners"). */
-export const STREAM_MODES = ["engine.io", "line", "raw", "sized"] as const;
-export type StreamMode = (typeof STREAM_MODES)[number];
+export type StreamMode = (typeof LISTENER_MODES)[number];
 
 export interface ListenTarget {
   readonly url: string;

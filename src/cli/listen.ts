@@ -6,7 +6,8 @@ import { flag, parseCommandArgs, readFileArg, stringOption, type OptionSpecs, ty
 import { ExitCode, usageError } from "./cli-error.js";
 import { styleFor, type CliContext } from "./context.js";
 import { LISTEN_HELP } from "./help.js";
-import { listenOn, STREAM_MODES, type ListenTarget, type StreamMode } from "./listen-server.js";
+import { LISTENER_MODES } from "../server/raw-listener.js";
+import { listenOn, type ListenTarget, type StreamMode } from "./listen-server.js";
 import { createOutput, type Output } from "./output.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { PLAIN } from "./style.js";
@@ -68,8 +69,8 @@ function listenTarget(args: ParsedArgs): ListenTarget {
   const certFile = stringOption(args, "tls-cert");
   if ((keyFile === undefined) !== (certFile === undefined)) throw usageError("--tls-key and --tls-cert go together");
   const mode = stringOption(args, "mode");
-  if (mode !== undefined && !(STREAM_MODES as readonly string[]).includes(mode)) {
-    throw usageError(`--mode must be one of ${STREAM_MODES.join(", ")}, got "${mode}"`);
+  if (mode !== undefined && !(LISTENER_MODES as readonly string[]).includes(mode)) {
+    throw usageError(`--mode must be one of ${LISTENER_MODES.join(", ")}, got "${mode}"`);
   }
   return {
     url,

@@ -1,6 +1,7 @@
 // The URL checks the CLI makes itself: that a URL is one at all, and for `connect`
 // that its scheme is one enchufe's client takes (which listeners exist is the
 // server's to say: it refuses what it does not know).
+import { isClientUrl } from "../simple/urls.js";
 import { usageError } from "./cli-error.js";
 
 /** Scheme, `://`, then something. */
@@ -13,15 +14,11 @@ export function checkUrlShape(url: string): void {
   if (!URL_SHAPE.test(url)) throw usageError(`invalid URL "${url}" (${EXAMPLES})`);
 }
 
-/** The schemes enchufe's Node client connects to. */
-const CLIENT_SCHEMES = /^(https?|wss?|tcp|tls|ipc|udp):$/;
-
 /** Checks that `url` parses as a URL the client takes. @throws CliError (usage) otherwise. */
 export function checkUrl(url: string): void {
   checkUrlShape(url);
   if (!URL.canParse(url)) throw usageError(`invalid URL "${url}" (${EXAMPLES})`);
-  const { protocol } = new URL(url);
-  if (!CLIENT_SCHEMES.test(protocol)) {
-    throw usageError(`cannot connect to ${protocol}// URLs: use http(s), ws(s), tcp, tls, ipc or udp`);
+  if (!isClientUrl(url)) {
+    throw usageError(`cannot connect to ${new URL(url).protocol}// URLs: use http(s), ws(s), tcp, tls, ipc or udp`);
   }
 }

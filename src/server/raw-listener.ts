@@ -9,6 +9,9 @@ import type { EngineServer, StreamFraming, StreamTransportName } from "../engine
 import { checkInteger } from "../engine/options.js";
 import { listenDatagrams, type DatagramListenOptions } from "./datagram-listener.js";
 
+/** How a stream listener may read its peers (`mode`). */
+export const LISTENER_MODES = ["engine.io", "line", "raw", "sized"] as const;
+
 /** The transports of raw listeners, by URL scheme. */
 export type RawTransportName = StreamTransportName | "udp";
 
@@ -102,7 +105,7 @@ export function listenRaw(
   }
   const onConnection = (socket: Socket, name: StreamTransportName, framing: StreamFraming): void =>
     engine.handleStream(socket, name, framing);
-  if (!["engine.io", "line", "raw", "sized"].includes(mode)) {
+  if (!(LISTENER_MODES as readonly string[]).includes(mode)) {
     throw new ArgumentError(
       ErrorCode.OPTION_INVALID,
       `mode must be "engine.io", "line", "raw" or "sized", got ${String(mode)}`,

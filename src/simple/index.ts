@@ -29,6 +29,7 @@ import { Server } from "../server/server.js";
 import type { Socket as ServerSocket } from "../server/socket.js";
 import { Connection } from "./connection.js";
 import { listenOnHttpUrl } from "./http-listener.js";
+import { isClientUrl, transportsOf } from "./urls.js";
 
 export { Connection, MAX_UNREAD_MESSAGES } from "./connection.js";
 export type { Message, MessageSocket } from "./connection.js";
@@ -54,9 +55,7 @@ export interface SimpleListenOptions extends ServerOptions, Omit<RawListenOption
  */
 export async function connect(url: string, options: SimpleConnectOptions = {}): Promise<Connection<ClientSocket>> {
   checkUrl(url); // a bad URL rejects, as a refused connection does
-  // ws:// and wss:// mean WebSocket; http:// and https:// Socket.IO's default (polling, then WebSocket).
-  const transports = /^wss?:/.test(url) ? { transports: ["websocket" as const] } : {};
-  const socket = io(url, { forceNew: true, reconnection: false, ...transports, ...options });
+  const socket = io(url, { forceNew: true, reconnection: false, ...transportsOf(url), ...options });
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       socket.off("connect", onConnect);
@@ -71,11 +70,9 @@ export async function connect(url: string, options: SimpleConnectOptions = {}): 
   });
 }
 
-const SCHEMES = /^(tcp|tls|udp|ipc|wss?|https?):\/\//;
-
 /** Checks a URL's scheme and shape. @throws ArgumentError for anything else. */
 function checkUrl(url: string): void {
-  if (!SCHEMES.test(url) || !URL.canParse(url)) {
+  if (!isClientUrl(url)) {
     throw new ArgumentError(
       ErrorCode.ARGUMENT_INVALID,
       `"${url}" is not a URL enchufe/simple knows: tcp://, tls://, udp://, ipc:///path, ws(s)://, http(s)://`,
