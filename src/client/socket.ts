@@ -43,6 +43,14 @@ interface Flags {
 
 const NO_FLAGS: Readonly<Flags> = Object.freeze({});
 
+/**
+ * A socket id (or recovery pid) as a server's CONNECT gives it: 1 to 255 printable
+ * ASCII characters. It ends up in logs and terminals, so nothing else is taken.
+ */
+function isSocketId(value: unknown): value is string {
+  return typeof value === "string" && /^[\x21-\x7e]{1,255}$/.test(value);
+}
+
 /** How often a CONNECT is sent again over UDP until answered. */
 const CONNECT_RESEND_MS = 500;
 
@@ -213,8 +221,8 @@ export class Socket<
         // A resent CONNECT's second answer (UDP), or a late one after this socket left.
         if (this.connected || !this.active) return;
         const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
-        if (typeof data?.sid !== "string") return this.#connectError(new Error("invalid CONNECT packet"));
-        return this.#onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
+        if (!isSocketId(data?.sid)) return this.#connectError(new Error("invalid CONNECT packet"));
+        return this.#onConnect(data.sid, isSocketId(data.pid) ? data.pid : undefined);
       }
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT:

@@ -20,12 +20,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-/** A TCP server that answers every connection with `open` as given. */
-async function serverSaying(open: string): Promise<string> {
+/** A TCP server that answers every connection with `open` as given, then `more` packets. */
+async function serverSaying(open: string, ...more: string[]): Promise<string> {
   const server = createServer((socket) => {
     sockets.push(socket);
     socket.on("error", () => undefined);
-    socket.write(encodeStreamFrame(open));
+    for (const packet of [open, ...more]) socket.write(encodeStreamFrame(packet));
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -50,6 +50,23 @@ describe("a server's bad open packet", () => {
       const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
       assert.equal(error.message, "invalid handshake");
       assert.equal(socket.connected, false);
+      socket.io.close();
+    });
+  }
+
+  for (const [name, sid] of [
+    ["a terminal escape", "abc\u001b[2J"],
+    ["a bidi override", "abc\u202e"],
+    ["an empty one", ""],
+    ["a number", 42],
+    ["one too long", "x".repeat(256)],
+  ] as const) {
+    it(`a CONNECT answer's socket id that is not 1 to 255 printable characters is a connect_error: ${name}`, async () => {
+      const url = await serverSaying(`0${JSON.stringify(good)}`, `40${JSON.stringify({ sid })}`);
+      const socket = io(url, { forceNew: true, reconnection: false, timeout: 3000 });
+      const [error] = await once<[ConnectError]>(socket, "connect_error", 3000);
+      assert.equal(error.message, "invalid CONNECT packet");
+      assert.equal(socket.id, undefined);
       socket.io.close();
     });
   }
