@@ -59,7 +59,10 @@ export class TimeoutError extends EnchufeError {
   override name = "TimeoutError";
 }
 
-/** A programming error: an invalid option or argument. Thrown synchronously. */
+/**
+ * A programming error: an invalid option or argument. Thrown synchronously, or the
+ * rejection of a function that returns a promise (`io.listen(url)`, `connect()`).
+ */
 export class ArgumentError extends EnchufeError {
   override name = "ArgumentError";
 }
